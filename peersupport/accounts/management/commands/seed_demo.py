@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from peersupport.accounts import demo
+
+
+class Command(BaseCommand):
+    help = "Create (or bring up to date) the demo regions, people and data. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password", default=demo.DEMO_PASSWORD, help="Password for every demo login."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, password: str, **options):
+        demo.seed(password=password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready. Log in as e.g. {demo.demo_email('koordinator.stockholm')} "
+                f"with password {password!r}; TOTP secret {demo.DEMO_TOTP_SECRET}."
+            )
+        )

@@ -1,0 +1,33 @@
+"""The navigation a person sees, from the roles they hold."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from peersupport.accounts.models import Role
+from peersupport.accounts.scoping import roles_of
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = roles_of(user)
+    items = [(reverse("home"), _("Home"))]
+    if Role.COORDINATOR in roles:
+        items.append((reverse("accounts:person_list"), _("People")))
+    items.append((reverse("notifications:notification_list"), _("Notifications")))
+    items.append((reverse("accounts:profile_edit"), _("My settings")))
+    items.append((reverse("mfa_index"), _("Two-factor authentication")))
+    if user.is_staff:
+        items.append((reverse("admin:index"), _("Admin")))
+    current = request.path
+    return {
+        "nav_items": [
+            {
+                "url": url,
+                "label": label,
+                "active": url == current or (url != "/" and current.startswith(url)),
+            }
+            for url, label in items
+        ]
+    }

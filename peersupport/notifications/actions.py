@@ -1,0 +1,138 @@
+"""The outbox: the one way in (``schedule_notification``) and the dispatcher."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMessage
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .kinds import get_kind
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def schedule_notification(
+    *,
+    recipient,
+    kind: str,
+    subject: models.Model | None = None,
+    occurrence: str = "",
+    due_at: datetime | None = None,
+) -> tuple[Notification, bool]:
+    """Put a notification in the outbox once; scheduling it again changes nothing.
+
+    ``subject`` is the record the message is about (the recipient when omitted) and
+    ``occurrence`` tells apart several messages of one kind about one subject (for
+    example the date of a session). Returns the row and whether it was new.
+    """
+    get_kind(kind)
+    subject = subject if subject is not None else recipient
+    notification, created = Notification.objects.get_or_create(
+        recipient=recipient,
+        kind=kind,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        occurrence=occurrence,
+        defaults={"due_at": due_at or timezone.now()},
+    )
+    if (
+        created
+        and notification.due_at <= timezone.now()
+        and settings.NOTIFICATIONS_DISPATCH_ON_SCHEDULE
+    ):
+        from .tasks import dispatch_notifications
+
+        transaction.on_commit(dispatch_notifications.delay)
+    return notification, created
+
+
+def cancel_notifications(*, subject: models.Model, kind: str | None = None) -> int:
+    """Withdraw pending notifications about ``subject`` (for example a cancelled session)."""
+    pending = Notification.objects.pending().filter(
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+    )
+    if kind:
+        pending = pending.filter(kind=kind)
+    return pending.delete()[0]
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
+
+
+def render_notification(notification: Notification) -> tuple[str, str]:
+    """The subject line and body, in the recipient's language."""
+    kind = get_kind(notification.kind)
+    with translation.override(notification.recipient.language or settings.LANGUAGE_CODE):
+        context = {
+            "recipient": notification.recipient,
+            "subject": notification.subject,
+            "notification": notification,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            **kind.build_context(notification),
+        }
+        subject_line = " ".join(render_to_string(kind.subject_template, context).split())
+        body = render_to_string(kind.body_template, context)
+    return subject_line, body
+
+
+def _send(notification: Notification) -> None:
+    subject_line, body = render_notification(notification)
+    EmailMessage(subject=subject_line, body=body, to=[notification.recipient.email]).send(
+        fail_silently=False
+    )
+    notification.title = subject_line[:200]
+
+
+def dispatch_due_notifications(*, limit: int = 500) -> int:
+    """Send the notifications that are due; returns how many were sent.
+
+    Each row is claimed, sent and marked in its own transaction. The row lock keeps a
+    concurrent dispatcher off it (it skips locked rows), and a crash mid-send rolls back
+    only the row being sent, so the next sweep sends it once more and nothing else twice.
+    """
+    sent = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            notification = (
+                Notification.objects.due()
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .order_by("due_at", "pk")
+                .first()
+            )
+            if notification is None:
+                break
+            try:
+                _send(notification)
+            except Exception as error:
+                _record_failure(notification, error)
+            else:
+                notification.sent_at = timezone.now()
+                notification.attempts += 1
+                notification.last_error = ""
+                notification.save(update_fields=["sent_at", "attempts", "last_error", "title"])
+                sent += 1
+    return sent
+
+
+def _record_failure(notification: Notification, error: Exception) -> None:
+    now = timezone.now()
+    notification.attempts += 1
+    notification.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if notification.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
+        notification.failed_at = now
+        logger.error("Gave up notification %s: %s", notification.pk, notification.last_error)
+    else:
+        notification.due_at = now + backoff(notification.attempts)
+        logger.warning("Notification %s failed, retrying: %s", notification.pk, error)
+    notification.save(update_fields=["attempts", "last_error", "failed_at", "due_at"])

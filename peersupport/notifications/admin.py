@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Notification
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("Pending")), ("sent", _("Sent")), ("failed", _("Given up"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.pending()
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "failed":
+            return queryset.filter(failed_at__isnull=False)
+        return queryset
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["kind", "recipient", "due_at", "sent_at", "attempts", "failed_at", "title"]
+    list_filter = [StatusFilter, "kind", ("due_at", admin.DateFieldListFilter)]
+    search_fields = ["recipient__email", "recipient__full_name", "title", "last_error"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient"]
+    date_hierarchy = "due_at"
+    readonly_fields = ["created_at", "sent_at", "attempts", "last_error", "failed_at", "title"]

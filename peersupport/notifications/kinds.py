@@ -1,0 +1,63 @@
+"""The kinds of notification the apps send, each with its e-mail templates.
+
+A kind's templates are ``notifications/email/<key>_subject.txt`` and
+``notifications/email/<key>_body.txt``; they are rendered at send time in the
+recipient's language with ``recipient``, ``subject``, ``site_url`` and whatever the
+kind's ``build_context`` adds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import Notification
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    key: str
+    label: Any
+    build_context: Callable[[Notification], dict[str, Any]] = field(default=lambda notification: {})
+
+    @property
+    def subject_template(self) -> str:
+        return f"notifications/email/{self.key}_subject.txt"
+
+    @property
+    def body_template(self) -> str:
+        return f"notifications/email/{self.key}_body.txt"
+
+
+_KINDS: dict[str, NotificationKind] = {}
+
+
+def register(kind: NotificationKind) -> NotificationKind:
+    _KINDS[kind.key] = kind
+    return kind
+
+
+def get_kind(key: str) -> NotificationKind:
+    try:
+        return _KINDS[key]
+    except KeyError:
+        raise LookupError(f"Unknown notification kind {key!r}") from None
+
+
+def all_kinds() -> list[NotificationKind]:
+    return list(_KINDS.values())
+
+
+def _invitation_context(notification: Notification) -> dict[str, Any]:
+    from peersupport.accounts.invitations import invitation_path
+
+    return {"invitation_path": invitation_path(notification.recipient)}
+
+
+ACCOUNT_INVITATION = register(
+    NotificationKind("account_invitation", _("Invitation to PEER Support"), _invitation_context)
+)

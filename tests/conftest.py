@@ -1,0 +1,99 @@
+import os
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from peersupport.accounts.models import Role
+
+from .factories import RegionFactory, UserFactory, person_with_role
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.NOTIFICATIONS_DISPATCH_ON_SCHEDULE = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def stockholm(db):
+    return RegionFactory(code="stockholm", name="Region Stockholm")
+
+
+@pytest.fixture
+def skane(db):
+    return RegionFactory(code="skane", name="Region Skåne")
+
+
+@pytest.fixture
+def coordinator(stockholm):
+    return person_with_role(Role.COORDINATOR, stockholm, full_name="Karin Koordinator")
+
+
+@pytest.fixture
+def other_coordinator(skane):
+    """A coordinator of another region (Skåne)."""
+    return person_with_role(Role.COORDINATOR, skane, full_name="Anders Annan")
+
+
+@pytest.fixture
+def peer_supporter(stockholm):
+    return person_with_role(Role.PEER_SUPPORTER, stockholm, full_name="Elias Peer")
+
+
+@pytest.fixture
+def other_peer_supporter(skane):
+    return person_with_role(Role.PEER_SUPPORTER, skane, full_name="Lina Annan")
+
+
+@pytest.fixture
+def supervisor(stockholm):
+    return person_with_role(Role.SUPERVISOR, stockholm, full_name="Maria Handledare")
+
+
+@pytest.fixture
+def unit_manager(stockholm):
+    return person_with_role(Role.UNIT_MANAGER, stockholm, full_name="Johan Enhetschef")
+
+
+@pytest.fixture
+def researcher(stockholm):
+    return person_with_role(Role.RESEARCHER, stockholm, full_name="Sara Forskare")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(is_staff=True, is_superuser=True, with_totp=True, full_name="Ada Admin")
+
+
+ROLE_FIXTURES = [
+    "coordinator",
+    "other_coordinator",
+    "peer_supporter",
+    "supervisor",
+    "unit_manager",
+    "researcher",
+    "admin_user",
+]
+
+
+@pytest.fixture
+def client_for():
+    """A test client logged in as the given user."""
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
