@@ -20,7 +20,9 @@ def _memberships(user) -> list[tuple[str, int]]:
         return []
     cached = user.__dict__.get(_CACHE_ATTR)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).values_list("role", "region_id"))
+        cached = list(
+            Membership.objects.filter(user=user).order_by().values_list("role", "region_id")
+        )
         user.__dict__[_CACHE_ATTR] = cached
     return cached
 

@@ -1,0 +1,121 @@
+"""Every URL of the project, requested as anonymous and as every role.
+
+A URL pattern that is missing from EXPECTED fails the test: a new page must state who
+may see it. allauth's and the admin's own URLs are allow-listed (they guard themselves,
+and the admin login goes through allauth).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from peersupport.accounts.invitations import invitation_path
+from peersupport.accounts.models import Role
+
+from .factories import MembershipFactory, UserFactory
+
+ANONYMOUS = "anonymous"
+ROLES = [
+    ANONYMOUS,
+    "coordinator",
+    "other_coordinator",
+    "peer_supporter",
+    "supervisor",
+    "unit_manager",
+    "researcher",
+    "admin_user",
+]
+LOGIN = 302  # anonymous visitors are sent to the login page
+
+
+def expect(default: int, **per_role: int) -> dict[str, int]:
+    return {role: per_role.get(role, default) for role in ROLES}
+
+
+COORDINATORS_ONLY = expect(403, anonymous=LOGIN, coordinator=200, other_coordinator=200)
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "home": expect(200, anonymous=LOGIN),
+    "healthz": expect(200),
+    "set_language": expect(302),
+    "accounts:person_list": COORDINATORS_ONLY,
+    "accounts:person_invite": COORDINATORS_ONLY,
+    # A peer supporter in Stockholm: their coordinator sees them, Skåne's gets 404.
+    "accounts:person_detail": expect(403, anonymous=LOGIN, coordinator=200, other_coordinator=404),
+    "accounts:profile_edit": expect(200, anonymous=LOGIN),
+    "accounts:invitation_accept": expect(200),
+    "notifications:notification_list": expect(200, anonymous=LOGIN),
+}
+
+# How to build the URL of each pattern that takes arguments.
+URL_ARGS = {
+    "accounts:person_detail": lambda ctx: {"pk": ctx["peer_supporter"].pk},
+    "accounts:invitation_accept": lambda ctx: ctx["invitation_kwargs"],
+}
+
+# Requested with POST where GET is not what the view is for.
+POST_ONLY = {"set_language"}
+
+
+def _is_allow_listed(pattern: URLPattern, namespace: str | None) -> bool:
+    module = getattr(pattern.callback, "__module__", "") or ""
+    return namespace == "admin" or module.startswith(("allauth.", "django.contrib.admin"))
+
+
+def project_url_names() -> list[str]:
+    names: list[str] = []
+
+    def walk(patterns, namespace: str | None):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = entry.namespace or namespace
+                if namespace and entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}"
+                walk(entry.url_patterns, inner)
+            elif not _is_allow_listed(entry, namespace):
+                if not entry.name:
+                    raise AssertionError(f"URL pattern {entry.pattern} has no name")
+                names.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, None)
+    return sorted(set(names))
+
+
+def test_every_url_is_in_the_expectation_table():
+    """A new page fails here until the table says who may see it."""
+    missing = [name for name in project_url_names() if name not in EXPECTED]
+    assert not missing, f"Add these URL names to EXPECTED in {__name__}: {missing}"
+    stale = [name for name in EXPECTED if name not in project_url_names()]
+    assert not stale, f"These URL names no longer exist: {stale}"
+
+
+@pytest.fixture
+def matrix_context(request, stockholm, skane):
+    ctx = {role: request.getfixturevalue(role) for role in ROLES if role != ANONYMOUS}
+    invited = UserFactory(password=None)
+    MembershipFactory(user=invited, role=Role.PEER_SUPPORTER, region=stockholm)
+    uidb64, token = invitation_path(invited).rstrip("/").split("/")[-2:]
+    ctx["invitation_kwargs"] = {"uidb64": uidb64, "token": token}
+    return ctx
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", project_url_names())
+def test_permission_matrix(url_name, matrix_context, client, client_for):
+    """Each role gets exactly the status the table expects, and never another's data."""
+    expected = EXPECTED.get(url_name)
+    assert expected is not None, f"{url_name} is missing from EXPECTED"
+    kwargs = URL_ARGS[url_name](matrix_context) if url_name in URL_ARGS else {}
+    url = reverse(url_name, kwargs=kwargs)
+    actual = {}
+    for role in ROLES:
+        http = client if role == ANONYMOUS else client_for(matrix_context[role])
+        if url_name in POST_ONLY:
+            response = http.post(url, {"language": "sv", "next": "/"})
+        else:
+            response = http.get(url)
+        actual[role] = response.status_code
+        if role == ANONYMOUS and response.status_code == LOGIN and url_name not in POST_ONLY:
+            assert reverse("account_login") in response["Location"], url_name
+    assert actual == expected, url_name
