@@ -19,10 +19,7 @@ def test_staff_role_without_mfa_is_sent_to_mfa_setup(role, stockholm, client):
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
-    # allauth asks for the password once more before a second factor is added.
-    setup = client.get(reverse("mfa_activate_totp"), follow=True)
-    assert setup.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
-    client.post(setup.redirect_chain[-1][0], {"password": TEST_PASSWORD})
+    # The password was just typed, so setup does not ask for it again.
     setup = client.get(reverse("mfa_activate_totp"))
     assert setup.status_code == 200
     assert "totp_svg" in setup.context
@@ -86,3 +83,10 @@ def test_seed_demo_is_idempotent_and_gives_staff_totp():
     assert Membership.objects.filter(region__code="skane").values("role").distinct().count() == 5
     staff = User.objects.filter(memberships__role=Role.COORDINATOR)
     assert all(Authenticator.objects.filter(user=u).count() == 1 for u in staff)
+
+
+def test_changing_mfa_later_asks_for_the_password_again(coordinator, client_for):
+    """Adding another authenticator on a session without a fresh login needs the password."""
+    response = client_for(coordinator).get(reverse("mfa_generate_recovery_codes"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))

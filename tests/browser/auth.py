@@ -13,7 +13,6 @@ from tests.factories import TEST_PASSWORD, TEST_TOTP_SECRET
 
 LOGIN_URL = re.compile(r"/accounts/login/")
 TOTP_URL = re.compile(r"/accounts/2fa/authenticate/")
-REAUTHENTICATE_URL = re.compile(r"/accounts/reauthenticate/")
 
 
 def current_totp_code(secret: str = TEST_TOTP_SECRET) -> str:
@@ -35,10 +34,3 @@ def submit_totp_code(page: Page, secret: str = TEST_TOTP_SECRET) -> None:
     page.locator("input[name='code']").fill(current_totp_code(secret))
     page.locator("form[action$='/accounts/2fa/authenticate/'] [type='submit']").click()
     expect(page).not_to_have_url(TOTP_URL)
-
-
-def confirm_password(page: Page, password: str = TEST_PASSWORD) -> None:
-    """Answer allauth's "confirm access" page with the password, and wait to leave it."""
-    page.locator("input[name='password']").fill(password)
-    page.locator("form[action*='/accounts/reauthenticate/'] [type='submit']").click()
-    expect(page).not_to_have_url(REAUTHENTICATE_URL)
