@@ -200,6 +200,8 @@ STORAGES = {
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 # E-mail: the console by default, a directory with EMAIL_FILE_PATH, SMTP with EMAIL_URL.
+# A hung SMTP server must not hold an outbox row (and a worker) forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="PEER Support <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if env("EMAIL_URL", default=""):
@@ -238,7 +240,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # The outbox: how often a notification is retried before it is given up.
-NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+# With backoff doubling from 1 minute, 10 attempts ride out about 8.5 hours of SMTP outage.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=10)
 
 # Content-Security-Policy (django-csp): only our own origin.
 CONTENT_SECURITY_POLICY = {

@@ -51,7 +51,8 @@ def schedule_notification(
     ):
         from .tasks import dispatch_notifications
 
-        transaction.on_commit(dispatch_notifications.delay)
+        # robust: a broker outage must not fail the request; beat's sweep sends it anyway.
+        transaction.on_commit(dispatch_notifications.delay, robust=True)
     return notification, created
 
 
@@ -85,7 +86,13 @@ def render_notification(notification: Notification) -> tuple[str, str]:
     return subject_line, body
 
 
+class SubjectGone(Exception):
+    """The record the notification was about has been deleted."""
+
+
 def _send(notification: Notification) -> None:
+    if notification.subject is None:
+        raise SubjectGone("The subject of this notification no longer exists; not sent.")
     subject_line, body = render_notification(notification)
     EmailMessage(subject=subject_line, body=body, to=[notification.recipient.email]).send(
         fail_silently=False
@@ -113,7 +120,11 @@ def dispatch_due_notifications(*, limit: int = 500) -> int:
             if notification is None:
                 break
             try:
-                _send(notification)
+                # A savepoint, so a database error while rendering can still be recorded.
+                with transaction.atomic():
+                    _send(notification)
+            except SubjectGone as error:
+                _give_up(notification, error)
             except Exception as error:
                 _record_failure(notification, error)
             else:
@@ -123,6 +134,12 @@ def dispatch_due_notifications(*, limit: int = 500) -> int:
                 notification.save(update_fields=["sent_at", "attempts", "last_error", "title"])
                 sent += 1
     return sent
+
+
+def _give_up(notification: Notification, error: Exception) -> None:
+    notification.failed_at = timezone.now()
+    notification.last_error = str(error)
+    notification.save(update_fields=["failed_at", "last_error"])
 
 
 def _record_failure(notification: Notification, error: Exception) -> None:

@@ -4,10 +4,11 @@ from datetime import timedelta
 from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from peersupport.notifications.actions import dispatch_due_notifications
+from peersupport.notifications.actions import dispatch_due_notifications, schedule_notification
+from peersupport.notifications.kinds import ACCOUNT_INVITATION
 from peersupport.notifications.models import Notification
 from tests.services import require_postgres
 
@@ -147,3 +148,36 @@ def test_a_notification_that_fails_does_not_hold_back_the_others(mailbox, schedu
     assert refused.attempts == 1
     assert refused.last_error.startswith("SMTPRecipientsRefused:")
     assert refused.sent_at is None
+
+
+@pytest.mark.django_db
+def test_a_notification_whose_subject_was_deleted_is_given_up_unsent(mailbox, schedule_invitations):
+    """An invitation about a role that no longer exists is not sent, and says why."""
+    [notification] = schedule_invitations(1)
+    notification.subject.delete()
+    assert dispatch_due_notifications() == 0
+    notification.refresh_from_db()
+    assert notification.failed_at is not None
+    assert "no longer exists" in notification.last_error
+    assert mailbox.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_outage_does_not_break_scheduling(settings, stockholm, monkeypatch):
+    """With the broker unreachable, the notification is still saved for beat's sweep."""
+    from kombu.exceptions import OperationalError
+
+    from peersupport.notifications import tasks
+    from tests.factories import MembershipFactory
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    settings.NOTIFICATIONS_DISPATCH_ON_SCHEDULE = True
+    monkeypatch.setattr(tasks.dispatch_notifications, "delay", broker_down)
+    membership = MembershipFactory(region=stockholm)
+    with transaction.atomic():
+        schedule_notification(
+            recipient=membership.user, kind=ACCOUNT_INVITATION.key, subject=membership
+        )
+    assert Notification.objects.filter(recipient=membership.user, sent_at=None).exists()
