@@ -91,5 +91,5 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 
 messages: venv
-	$(MANAGE) makemessages -l sv --ignore=.venv --ignore=var
+	$(MANAGE) makemessages -l sv --ignore=.venv --ignore=var --ignore=tests --no-location --no-obsolete
 	$(MANAGE) compilemessages --ignore=.venv
