@@ -13,19 +13,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from peersupport.accounts.invitations import invitation_path
 from peersupport.accounts.models import Role
 
+from .conftest import ROLE_FIXTURES
 from .factories import MembershipFactory, UserFactory
 
 ANONYMOUS = "anonymous"
-ROLES = [
-    ANONYMOUS,
-    "coordinator",
-    "other_coordinator",
-    "peer_supporter",
-    "supervisor",
-    "unit_manager",
-    "researcher",
-    "admin_user",
-]
+ROLES = [ANONYMOUS, *ROLE_FIXTURES]
 LOGIN = 302  # anonymous visitors are sent to the login page
 
 
