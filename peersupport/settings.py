@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "peersupport.notifications.tasks.dispatch_notifications",
         "schedule": 60.0,
     },
+    "course-day-reminders": {
+        "task": "programmes.tasks.schedule_course_day_reminders_task",
+        "schedule": 60.0 * 60,
+    },
 }
 
 # The outbox: how often a notification is retried before it is given up.

@@ -19,5 +19,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("peersupport.accounts.urls")),
     path("notifications/", include("peersupport.notifications.urls")),
+    path("programme/", include("programmes.urls")),
     path("admin/", admin.site.urls),
 ]

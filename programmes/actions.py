@@ -1,0 +1,627 @@
+"""Every change in the programme: recruitment, cohorts, attendance, certificates, events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peersupport.accounts.actions import invite_person
+from peersupport.accounts.models import Membership, Region, Role, User
+from peersupport.audit.actions import record_event
+from peersupport.audit.models import AuditAction
+from peersupport.notifications.actions import schedule_notification
+
+from .completion import cohort_progress
+from .models import (
+    ENDING_STATUSES,
+    STATUS_TRANSITIONS,
+    Attendance,
+    AttendanceStatus,
+    Certificate,
+    Cohort,
+    CohortStatus,
+    CourseSession,
+    CourseTemplate,
+    Enrolment,
+    EnrolmentStatus,
+    Event,
+    EventInvitation,
+    Participant,
+    ParticipantStatus,
+    StatusChange,
+)
+from .notifications import COURSE_DAY_REMINDER, TRAINEE_AT_RISK
+from .permissions import can_manage_region
+from .schedule import plan_dates
+
+REMINDER_TIME = dt.time(9, 0)
+ALUMNI_STATUSES = (ParticipantStatus.CERTIFIED, ParticipantStatus.PLACED, ParticipantStatus.ALUMNI)
+
+
+def _require_region(actor: User, region: Region) -> None:
+    if not can_manage_region(actor, region):
+        raise ValidationError(_("You can only manage the programme in regions you coordinate."))
+
+
+def _require_open(cohort: Cohort) -> None:
+    if cohort.is_closed:
+        raise ValidationError(_("The cohort is closed; its attendance and enrolments are locked."))
+
+
+# Recruitment ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_applicant(
+    *,
+    actor: User,
+    region: Region,
+    full_name: str,
+    email: str,
+    phone: str = "",
+    language: str = "sv",
+    lived_experience_declared: bool,
+    applied_on: dt.date | None = None,
+) -> Participant:
+    _require_region(actor, region)
+    if not lived_experience_declared:
+        raise ValidationError(
+            {
+                "lived_experience_declared": _(
+                    "The programme is for people with own lived experience; the applicant must "
+                    "declare it."
+                )
+            }
+        )
+    email = email.strip().lower()
+    if Participant.objects.filter(region=region, email__iexact=email).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "An applicant with this e-mail address is already registered in %(region)s."
+                )
+                % {"region": region}
+            }
+        )
+    participant = Participant.objects.create(
+        region=region,
+        full_name=full_name.strip(),
+        email=email,
+        phone=phone.strip(),
+        language=language,
+        lived_experience_declared=True,
+        applied_on=applied_on or timezone.localdate(),
+        user=User.objects.filter(email__iexact=email).first(),
+    )
+    StatusChange.objects.create(
+        participant=participant, to_status=ParticipantStatus.APPLICANT, changed_by=actor
+    )
+    return participant
+
+
+@transaction.atomic
+def change_status(
+    *, actor: User | None, participant: Participant, to_status: str, reason: str = ""
+) -> StatusChange:
+    """Move a participant one step on their path; ending it needs a reason."""
+    if actor is not None:
+        _require_region(actor, participant.region)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if to_status not in STATUS_TRANSITIONS.get(participant.status, set()):
+        raise ValidationError(
+            {
+                "to_status": _("%(name)s cannot go from %(from)s to %(to)s.")
+                % {
+                    "name": participant.full_name,
+                    "from": ParticipantStatus(participant.status).label,
+                    "to": ParticipantStatus(to_status).label,
+                }
+            }
+        )
+    if to_status in ENDING_STATUSES and not reason.strip():
+        raise ValidationError({"reason": _("Give a reason when the path ends here.")})
+    change = StatusChange.objects.create(
+        participant=participant,
+        from_status=participant.status,
+        to_status=to_status,
+        changed_by=actor,
+        reason=reason.strip(),
+    )
+    participant.status = to_status
+    participant.status_changed_at = change.changed_at
+    participant.save(update_fields=["status", "status_changed_at"])
+    return change
+
+
+@transaction.atomic
+def give_account(*, actor: User, participant: Participant, request=None) -> Participant:
+    """Invite the participant to log in (as a peer supporter) and link the account."""
+    _require_region(actor, participant.region)
+    if participant.user_id:
+        raise ValidationError(
+            _("%(name)s already has an account.") % {"name": participant.full_name}
+        )
+    existing = User.objects.filter(email__iexact=participant.email).first()
+    if (
+        existing
+        and Membership.objects.filter(
+            user=existing, role=Role.PEER_SUPPORTER, region=participant.region
+        ).exists()
+    ):
+        user = existing
+    else:
+        user = invite_person(
+            actor=actor,
+            email=participant.email,
+            full_name=participant.full_name,
+            role=Role.PEER_SUPPORTER,
+            region=participant.region,
+            language=participant.language,
+            request=request,
+        ).user
+    participant.user = user
+    participant.save(update_fields=["user"])
+    return participant
+
+
+# Course templates and cohorts -----------------------------------------------------------
+
+
+@transaction.atomic
+def create_cohort(
+    *,
+    actor: User,
+    region: Region,
+    template: CourseTemplate,
+    name: str,
+    venue: str,
+    capacity: int,
+    start_date: dt.date,
+    trainers: str = "",
+) -> Cohort:
+    _require_region(actor, region)
+    cohort = Cohort.objects.create(
+        region=region,
+        template=template,
+        name=name.strip(),
+        venue=venue.strip(),
+        capacity=capacity,
+        start_date=start_date,
+        trainers=trainers.strip(),
+    )
+    generate_schedule(actor=actor, cohort=cohort)
+    return cohort
+
+
+@transaction.atomic
+def update_cohort(*, actor: User, cohort: Cohort, **fields) -> Cohort:
+    _require_region(actor, cohort.region)
+    _require_open(cohort)
+    enrolled = cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
+    if "capacity" in fields and fields["capacity"] < enrolled:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(count)s trainees are already enrolled; the capacity cannot be lower."
+                )
+                % {"count": enrolled}
+            }
+        )
+    for name, value in fields.items():
+        setattr(cohort, name, value)
+    cohort.save()
+    return cohort
+
+
+@transaction.atomic
+def generate_schedule(*, actor: User, cohort: Cohort) -> list[CourseSession]:
+    """(Re)create the cohort's course days from its template, skipping holidays."""
+    _require_region(actor, cohort.region)
+    _require_open(cohort)
+    if Attendance.objects.filter(session__cohort=cohort).exists():
+        raise ValidationError(
+            _(
+                "Attendance has been recorded, so the schedule can no longer be regenerated; "
+                "edit single days instead."
+            )
+        )
+    days = list(cohort.template.days.prefetch_related("modules").order_by("number"))
+    if not days:
+        raise ValidationError(_("The course template has no days."))
+    cohort.sessions.all().delete()
+    dates = plan_dates(cohort.start_date, [(day.week, day.weekday) for day in days])
+    sessions = []
+    for day, date in zip(days, dates, strict=True):
+        session = CourseSession.objects.create(
+            cohort=cohort,
+            day_number=day.number,
+            date=date,
+            start_time=cohort.template.day_start,
+            end_time=cohort.template.day_end,
+        )
+        session.modules.set(day.modules.all())
+        sessions.append(session)
+    _refresh_end_date(cohort)
+    return sessions
+
+
+def _refresh_end_date(cohort: Cohort) -> None:
+    cohort.end_date = cohort.sessions.aggregate(last=Max("date"))["last"]
+    cohort.save(update_fields=["end_date"])
+
+
+@transaction.atomic
+def update_session(
+    *,
+    actor: User,
+    session: CourseSession,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+) -> CourseSession:
+    _require_region(actor, session.cohort.region)
+    _require_open(session.cohort)
+    if end_time <= start_time:
+        raise ValidationError({"end_time": _("The day must end after it starts.")})
+    if (
+        CourseSession.objects.filter(cohort=session.cohort, date=date)
+        .exclude(pk=session.pk)
+        .exists()
+    ):
+        raise ValidationError({"date": _("The cohort already has a course day on this date.")})
+    session.date, session.start_time, session.end_time = date, start_time, end_time
+    session.save()
+    _refresh_end_date(session.cohort)
+    return session
+
+
+def _overlapping_enrolment(participant: Participant, cohort: Cohort) -> Enrolment | None:
+    start, end = cohort.start_date, cohort.end_date or cohort.start_date
+    return (
+        Enrolment.objects.filter(participant=participant)
+        .exclude(cohort=cohort)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .filter(cohort__start_date__lte=end, cohort__end_date__gte=start)
+        .select_related("cohort")
+        .first()
+    )
+
+
+@transaction.atomic
+def enrol(*, actor: User, cohort: Cohort, participant: Participant) -> Enrolment:
+    """Enrol an accepted applicant, or put them on the waiting list when the cohort is full."""
+    _require_region(actor, cohort.region)
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    _require_open(cohort)
+    if participant.region_id != cohort.region_id:
+        raise ValidationError({"participant": _("The applicant belongs to another region.")})
+    if participant.status not in (ParticipantStatus.ACCEPTED, ParticipantStatus.TRAINEE):
+        raise ValidationError(
+            {
+                "participant": _(
+                    "Only accepted applicants can be enrolled; %(name)s is %(status)s."
+                )
+                % {
+                    "name": participant.full_name,
+                    "status": ParticipantStatus(participant.status).label.lower(),
+                }
+            }
+        )
+    existing = Enrolment.objects.filter(cohort=cohort, participant=participant).first()
+    if existing and existing.status != EnrolmentStatus.WITHDRAWN:
+        raise ValidationError(
+            {
+                "participant": _("%(name)s is already in this cohort.")
+                % {"name": participant.full_name}
+            }
+        )
+    overlapping = _overlapping_enrolment(participant, cohort)
+    if overlapping:
+        raise ValidationError(
+            {
+                "participant": _("%(name)s is already in %(cohort)s, which overlaps these dates.")
+                % {"name": participant.full_name, "cohort": overlapping.cohort.name}
+            }
+        )
+    enrolled = cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
+    status = EnrolmentStatus.ENROLLED if enrolled < cohort.capacity else EnrolmentStatus.WAITLISTED
+    if existing:
+        existing.status, existing.created_at = status, timezone.now()
+        existing.save(update_fields=["status", "created_at"])
+        enrolment = existing
+    else:
+        enrolment = Enrolment.objects.create(cohort=cohort, participant=participant, status=status)
+    if status == EnrolmentStatus.ENROLLED and participant.status == ParticipantStatus.ACCEPTED:
+        change_status(actor=actor, participant=participant, to_status=ParticipantStatus.TRAINEE)
+    return enrolment
+
+
+@transaction.atomic
+def withdraw(*, actor: User, enrolment: Enrolment, reason: str) -> Enrolment | None:
+    """Take a trainee out of a cohort; the first on the waiting list gets the place.
+
+    Returns the enrolment that moved up from the waiting list, if any.
+    """
+    cohort = Cohort.objects.select_for_update().get(pk=enrolment.cohort_id)
+    _require_region(actor, cohort.region)
+    _require_open(cohort)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the withdrawal.")})
+    was_enrolled = enrolment.status == EnrolmentStatus.ENROLLED
+    enrolment.status = EnrolmentStatus.WITHDRAWN
+    enrolment.save(update_fields=["status"])
+    participant = enrolment.participant
+    if participant.status == ParticipantStatus.TRAINEE:
+        change_status(
+            actor=actor,
+            participant=participant,
+            to_status=ParticipantStatus.ACCEPTED,
+            reason=reason,
+        )
+    if not was_enrolled:
+        return None
+    next_in_line = (
+        cohort.enrolments.filter(status=EnrolmentStatus.WAITLISTED)
+        .select_related("participant")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if next_in_line:
+        next_in_line.status = EnrolmentStatus.ENROLLED
+        next_in_line.save(update_fields=["status"])
+        if next_in_line.participant.status == ParticipantStatus.ACCEPTED:
+            change_status(
+                actor=actor,
+                participant=next_in_line.participant,
+                to_status=ParticipantStatus.TRAINEE,
+            )
+    return next_in_line
+
+
+# Attendance and completion --------------------------------------------------------------
+
+
+@transaction.atomic
+def record_attendance(
+    *,
+    actor: User,
+    session: CourseSession,
+    enrolment: Enrolment,
+    status: str | None,
+    reason: str = "",
+) -> Attendance | None:
+    """Set (or, with ``status=None``, clear) one cell of the attendance grid."""
+    cohort = session.cohort
+    _require_region(actor, cohort.region)
+    _require_open(cohort)
+    if enrolment.cohort_id != cohort.pk or enrolment.status != EnrolmentStatus.ENROLLED:
+        raise ValidationError(_("The trainee is not enrolled in this cohort."))
+    if status is None:
+        Attendance.objects.filter(session=session, enrolment=enrolment).delete()
+        return None
+    if status not in AttendanceStatus.values:
+        raise ValidationError({"status": _("Unknown attendance status.")})
+    reason = reason.strip()
+    if status == AttendanceStatus.EXCUSED and not reason:
+        raise ValidationError({"reason": _("Give a reason for the excused absence.")})
+    attendance, _created = Attendance.objects.update_or_create(
+        session=session,
+        enrolment=enrolment,
+        defaults={
+            "status": status,
+            "recorded_by": actor,
+            "reason": reason if status == AttendanceStatus.EXCUSED else "",
+        },
+    )
+    if cohort.status == CohortStatus.PLANNED:
+        cohort.status = CohortStatus.RUNNING
+        cohort.save(update_fields=["status"])
+    _tell_coordinators_if_at_risk(cohort, enrolment)
+    return attendance
+
+
+def cohort_standings(cohort: Cohort):
+    """Progress of every enrolled trainee in the cohort: a fixed number of queries."""
+    sessions = list(cohort.sessions.prefetch_related("modules"))
+    enrolments = list(
+        cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED).select_related("participant")
+    )
+    attendances = Attendance.objects.filter(session__cohort=cohort).only(
+        "enrolment_id", "session_id", "status"
+    )
+    progress = cohort_progress(cohort, sessions, enrolments, attendances)
+    return sessions, enrolments, progress
+
+
+def _tell_coordinators_if_at_risk(cohort: Cohort, enrolment: Enrolment) -> None:
+    if enrolment.at_risk_notified_at:
+        return
+    _sessions, _enrolments, progress = cohort_standings(cohort)
+    if progress[enrolment.pk].standing != "at_risk":
+        return
+    enrolment.at_risk_notified_at = timezone.now()
+    enrolment.save(update_fields=["at_risk_notified_at"])
+    coordinators = User.objects.filter(
+        memberships__role=Role.COORDINATOR, memberships__region=cohort.region, is_active=True
+    ).distinct()
+    for coordinator in coordinators:
+        schedule_notification(recipient=coordinator, kind=TRAINEE_AT_RISK.key, subject=enrolment)
+
+
+@transaction.atomic
+def close_cohort(*, actor: User, cohort: Cohort) -> Cohort:
+    _require_region(actor, cohort.region)
+    _require_open(cohort)
+    cohort.status = CohortStatus.CLOSED
+    cohort.closed_at = timezone.now()
+    cohort.save(update_fields=["status", "closed_at"])
+    return cohort
+
+
+def new_certificate_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+@transaction.atomic
+def certify(*, actor: User, cohort: Cohort, enrolments: list[Enrolment]) -> list[Certificate]:
+    """Certify the given trainees of the cohort. Each must have completed the course."""
+    _require_region(actor, cohort.region)
+    _sessions, enrolled, progress = cohort_standings(cohort)
+    enrolled_ids = {e.pk for e in enrolled}
+    not_complete = [
+        e.participant.full_name
+        for e in enrolments
+        if e.pk not in enrolled_ids or not progress[e.pk].is_complete
+    ]
+    if not_complete:
+        raise ValidationError(
+            _(
+                "Only trainees who have completed the course can be certified. Not complete: "
+                "%(names)s."
+            )
+            % {"names": ", ".join(not_complete)}
+        )
+    certificates = []
+    for enrolment in enrolments:
+        participant = enrolment.participant
+        if participant.status == ParticipantStatus.TRAINEE:
+            change_status(
+                actor=actor, participant=participant, to_status=ParticipantStatus.CERTIFIED
+            )
+        if Certificate.objects.filter(
+            participant=participant, cohort=cohort, replaced_at=None
+        ).exists():
+            continue
+        certificates.append(
+            Certificate.objects.create(
+                participant=participant,
+                cohort=cohort,
+                code=new_certificate_code(),
+                issued_by=actor,
+                days_attended=progress[enrolment.pk].present,
+                days_total=progress[enrolment.pk].days_total,
+            )
+        )
+    return certificates
+
+
+@transaction.atomic
+def reissue_certificate(*, actor: User, certificate: Certificate) -> Certificate:
+    """A new certificate with a new code; the old one stays in the history as replaced."""
+    _require_region(actor, certificate.participant.region)
+    if certificate.replaced_at:
+        raise ValidationError(_("This certificate has already been replaced."))
+    certificate.replaced_at = timezone.now()
+    certificate.save(update_fields=["replaced_at"])
+    return Certificate.objects.create(
+        participant=certificate.participant,
+        cohort=certificate.cohort,
+        code=new_certificate_code(),
+        issued_by=actor,
+        days_attended=certificate.days_attended,
+        days_total=certificate.days_total,
+    )
+
+
+def record_certificate_download(*, actor: User, certificate: Certificate, request=None) -> None:
+    record_event(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=certificate,
+        request=request,
+        detail={"document": "certificate"},
+    )
+
+
+# Reminders ------------------------------------------------------------------------------
+
+
+def schedule_course_day_reminders(*, day: dt.date | None = None) -> int:
+    """Queue a reminder to every enrolled trainee with an account for each course day
+    ``day`` (tomorrow by default). Running it again schedules nothing new."""
+    day = day or timezone.localdate() + dt.timedelta(days=1)
+    # Sent from nine in the morning the day before, not in the middle of the night.
+    morning_before = timezone.make_aware(
+        dt.datetime.combine(day - dt.timedelta(days=1), REMINDER_TIME)
+    )
+    due_at = max(morning_before, timezone.now())
+    sessions = (
+        CourseSession.objects.filter(date=day)
+        .exclude(cohort__status=CohortStatus.CLOSED)
+        .select_related("cohort")
+    )
+    scheduled = 0
+    for session in sessions:
+        enrolments = session.cohort.enrolments.filter(
+            status=EnrolmentStatus.ENROLLED,
+            participant__user__isnull=False,
+            participant__user__is_active=True,
+        ).select_related("participant__user")
+        for enrolment in enrolments:
+            _n, created = schedule_notification(
+                recipient=enrolment.participant.user,
+                kind=COURSE_DAY_REMINDER.key,
+                subject=session,
+                occurrence=session.date.isoformat(),
+                due_at=due_at,
+            )
+            scheduled += created
+    return scheduled
+
+
+# Reunions and continuing education --------------------------------------------------------
+
+
+@transaction.atomic
+def create_event(
+    *,
+    actor: User,
+    region: Region,
+    kind: str,
+    title: str,
+    starts_at,
+    ends_at,
+    venue: str = "",
+    description: str = "",
+) -> Event:
+    _require_region(actor, region)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The event must end after it starts.")})
+    return Event.objects.create(
+        region=region,
+        kind=kind,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue.strip(),
+        description=description.strip(),
+    )
+
+
+@transaction.atomic
+def invite_alumni(*, actor: User, event: Event) -> int:
+    """Invite every certified, placed or alumni participant of the event's region."""
+    _require_region(actor, event.region)
+    alumni = Participant.objects.filter(region=event.region, status__in=ALUMNI_STATUSES)
+    already = set(event.invitations.values_list("participant_id", flat=True))
+    new = [EventInvitation(event=event, participant=p) for p in alumni if p.pk not in already]
+    EventInvitation.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def record_event_attendance(
+    *, actor: User, invitation: EventInvitation, attended: bool | None
+) -> EventInvitation:
+    _require_region(actor, invitation.event.region)
+    invitation.attended = attended
+    invitation.save(update_fields=["attended"])
+    return invitation

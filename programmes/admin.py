@@ -1,0 +1,153 @@
+from django.contrib import admin
+
+from .models import (
+    Attendance,
+    Certificate,
+    Cohort,
+    CourseModule,
+    CourseSession,
+    CourseTemplate,
+    Enrolment,
+    Event,
+    EventInvitation,
+    Participant,
+    StatusChange,
+    TemplateDay,
+)
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "changed_at", "changed_by", "reason"]
+    can_delete = False
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "email", "region", "status", "status_changed_at", "applied_on"]
+    list_filter = ["status", "region", "lived_experience_declared"]
+    search_fields = ["full_name", "email"]
+    list_select_related = ["region"]
+    raw_id_fields = ["user"]
+    inlines = [StatusChangeInline]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["participant", "from_status", "to_status", "changed_at", "changed_by"]
+    list_filter = ["to_status", "participant__region"]
+    search_fields = ["participant__full_name", "reason"]
+    list_select_related = ["participant", "changed_by"]
+    raw_id_fields = ["participant", "changed_by"]
+
+
+class CourseModuleInline(admin.TabularInline):
+    model = CourseModule
+    extra = 0
+
+
+class TemplateDayInline(admin.TabularInline):
+    model = TemplateDay
+    extra = 0
+    filter_horizontal = ["modules"]
+
+
+@admin.register(CourseTemplate)
+class CourseTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "min_attendance_percent", "is_default", "day_start", "day_end"]
+    list_filter = ["is_default"]
+    search_fields = ["name", "description"]
+    inlines = [CourseModuleInline, TemplateDayInline]
+
+
+@admin.register(CourseModule)
+class CourseModuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "template", "required", "position"]
+    list_filter = ["template", "required"]
+    search_fields = ["name", "learning_aims"]
+
+
+@admin.register(TemplateDay)
+class TemplateDayAdmin(admin.ModelAdmin):
+    list_display = ["template", "number", "week", "weekday"]
+    list_filter = ["template", "weekday"]
+    search_fields = ["template__name"]
+    filter_horizontal = ["modules"]
+
+
+class CourseSessionInline(admin.TabularInline):
+    model = CourseSession
+    extra = 0
+    fields = ["day_number", "date", "start_time", "end_time"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "template", "start_date", "end_date", "capacity", "status"]
+    list_filter = ["status", "region", "template"]
+    search_fields = ["name", "venue", "trainers"]
+    list_select_related = ["region", "template"]
+    date_hierarchy = "start_date"
+    inlines = [CourseSessionInline]
+
+
+@admin.register(CourseSession)
+class CourseSessionAdmin(admin.ModelAdmin):
+    list_display = ["cohort", "day_number", "date", "start_time", "end_time"]
+    list_filter = ["cohort__region", "cohort"]
+    search_fields = ["cohort__name"]
+    list_select_related = ["cohort"]
+    date_hierarchy = "date"
+    filter_horizontal = ["modules"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["participant", "cohort", "status", "created_at"]
+    list_filter = ["status", "cohort__region", "cohort"]
+    search_fields = ["participant__full_name", "cohort__name"]
+    list_select_related = ["participant", "cohort"]
+    raw_id_fields = ["participant", "cohort"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["enrolment", "session", "status", "reason", "recorded_by", "recorded_at"]
+    list_filter = ["status", "session__cohort"]
+    search_fields = ["enrolment__participant__full_name", "reason"]
+    list_select_related = ["enrolment__participant", "session__cohort", "recorded_by"]
+    raw_id_fields = ["enrolment", "session", "recorded_by"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["code", "participant", "cohort", "issued_at", "days_attended", "replaced_at"]
+    list_filter = ["cohort__region", "cohort", ("replaced_at", admin.EmptyFieldListFilter)]
+    search_fields = ["code", "participant__full_name"]
+    list_select_related = ["participant", "cohort"]
+    raw_id_fields = ["participant", "cohort", "issued_by"]
+
+
+class EventInvitationInline(admin.TabularInline):
+    model = EventInvitation
+    extra = 0
+    raw_id_fields = ["participant"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "region", "starts_at", "venue"]
+    list_filter = ["kind", "region"]
+    search_fields = ["title", "description", "venue"]
+    date_hierarchy = "starts_at"
+    inlines = [EventInvitationInline]
+
+
+@admin.register(EventInvitation)
+class EventInvitationAdmin(admin.ModelAdmin):
+    list_display = ["participant", "event", "invited_at", "attended"]
+    list_filter = ["attended", "event__kind", "event__region"]
+    search_fields = ["participant__full_name", "event__title"]
+    list_select_related = ["participant", "event"]
+    raw_id_fields = ["participant", "event"]
