@@ -27,6 +27,10 @@ def cohort_enrol(request, **kwargs):
     raise Http404
 
 
+def enrolment_withdraw(request, **kwargs):
+    raise Http404
+
+
 def attendance_grid(request, **kwargs):
     raise Http404
 

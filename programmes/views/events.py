@@ -17,3 +17,7 @@ def event_detail(request, **kwargs):
 
 def event_invite(request, **kwargs):
     raise Http404
+
+
+def event_attendance(request, **kwargs):
+    raise Http404

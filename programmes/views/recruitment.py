@@ -13,3 +13,11 @@ def participant_create(request, **kwargs):
 
 def participant_detail(request, **kwargs):
     raise Http404
+
+
+def participant_status(request, **kwargs):
+    raise Http404
+
+
+def participant_account(request, **kwargs):
+    raise Http404
