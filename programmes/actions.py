@@ -112,7 +112,12 @@ def change_status(
     """Move a participant one step on their path; ending it needs a reason."""
     if actor is not None:
         _require_region(actor, participant.region)
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    current = (
+        Participant.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=participant.pk)
+    )
+    participant.status = current
     if to_status not in STATUS_TRANSITIONS.get(participant.status, set()):
         raise ValidationError(
             {
