@@ -469,9 +469,12 @@ def close_cohort(*, actor: User, cohort: Cohort) -> Cohort:
     return cohort
 
 
+# No 0/O, 1/I: a code read off paper is typed back without confusing them.
+CERTIFICATE_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
 def new_certificate_code() -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    raw = "".join(secrets.choice(CERTIFICATE_CODE_ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 

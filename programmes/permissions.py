@@ -67,11 +67,13 @@ def own_enrolments(user: User) -> QuerySet[Enrolment]:
 
 
 def certificates_visible_to(user: User) -> QuerySet[Certificate]:
-    """A trainee's own certificates and those of the regions the user coordinates."""
+    """A trainee's own current certificates, and every certificate (replaced ones too)
+    of the regions the user coordinates."""
     from django.db.models import Q
 
     return Certificate.objects.filter(
-        Q(participant__user=user) | Q(participant__region_id__in=coordinated_region_ids(user))
+        Q(participant__user=user, replaced_at__isnull=True)
+        | Q(participant__region_id__in=coordinated_region_ids(user))
     )
 
 
@@ -82,3 +84,11 @@ def get_certificate_for_user_or_404(user: User, pk: int) -> Certificate:
         ),
         pk=pk,
     )
+
+
+def certificate_code_is_valid(code: str) -> bool:
+    """Public: whether ``code`` belongs to a current (not replaced) certificate.
+
+    Answers yes or no and nothing else, so the public verify page can reveal no more.
+    """
+    return Certificate.objects.filter(code=code, replaced_at__isnull=True).exists()
