@@ -15,6 +15,8 @@ def navigation(request):
     items = [(reverse("home"), _("Home"))]
     if Role.COORDINATOR in roles:
         items.append((reverse("accounts:person_list"), _("People")))
+    if Role.PEER_SUPPORTER in roles:
+        items.append((reverse("programmes:my_course"), _("My course")))
     items.append((reverse("notifications:notification_list"), _("Notifications")))
     items.append((reverse("accounts:profile_edit"), _("My settings")))
     items.append((reverse("mfa_index"), _("Two-factor authentication")))
