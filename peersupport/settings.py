@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "peersupport.notifications.tasks.dispatch_notifications",
         "schedule": 60.0,
     },
+    "placement-daily": {
+        "task": "workplaces.tasks.placement_daily_task",
+        "schedule": 60.0 * 60,
+    },
     "course-day-reminders": {
         "task": "programmes.tasks.schedule_course_day_reminders_task",
         "schedule": 60.0 * 60,
@@ -286,6 +290,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Placements: follow-ups this many months after the start; staff trainings before ready.
+PLACEMENT_REVIEW_MONTHS = env.list("PLACEMENT_REVIEW_MONTHS", cast=int, default=[1, 3, 6, 12])
+READINESS_STAFF_TRAININGS = env.int("READINESS_STAFF_TRAININGS", default=3)
+# Peer supporters may correct their own support sessions for this many days.
+SUPPORT_SESSION_EDIT_DAYS = env.int("SUPPORT_SESSION_EDIT_DAYS", default=7)
 
 # Queue the dispatcher as soon as an immediate notification is scheduled (beat still sweeps).
 NOTIFICATIONS_DISPATCH_ON_SCHEDULE = env.bool("NOTIFICATIONS_DISPATCH_ON_SCHEDULE", default=True)

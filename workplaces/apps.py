@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WorkplacesConfig(AppConfig):
     name = "workplaces"
     verbose_name = _("Workplaces")
+
+    def ready(self) -> None:
+        from . import notifications  # noqa: F401

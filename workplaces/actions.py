@@ -1,0 +1,548 @@
+"""Every change at workplaces: readiness, placements, reviews and support sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peersupport.accounts.models import Membership, Region, Role, User
+from peersupport.accounts.scoping import has_role_in_region
+from peersupport.notifications.actions import schedule_notification
+from peersupport.privacy import validate_no_identifying_data
+from programmes.actions import change_status
+from programmes.models import Participant, ParticipantStatus
+
+from .models import (
+    FULL_TIME_HOURS,
+    GROUP_KINDS,
+    FollowUpReview,
+    Organisation,
+    Placement,
+    PlacementStatus,
+    ReadinessConfirmation,
+    ReadinessItem,
+    ReviewRespondent,
+    ReviewResponse,
+    StaffTraining,
+    SupportSession,
+    Task,
+    Theme,
+    TraineeOrder,
+    Workplace,
+)
+from .notifications import REVIEW_DUE
+from .permissions import can_manage_workplace, is_coordinator_for, managed_workplace_ids
+
+PLACEABLE_STATUSES = (
+    ParticipantStatus.CERTIFIED,
+    ParticipantStatus.PLACED,
+    ParticipantStatus.ALUMNI,
+)
+
+
+def _require_coordinator(actor: User, region: Region | int) -> None:
+    region_id = region if isinstance(region, int) else region.pk
+    if not has_role_in_region(actor, region_id, [Role.COORDINATOR]):
+        raise ValidationError(_("Only the region's coordinators may do this."))
+
+
+def _require_workplace_access(actor: User, workplace: Workplace) -> None:
+    if not can_manage_workplace(actor, workplace):
+        raise ValidationError(
+            _("Only the workplace's unit managers and the region's coordinators may do this.")
+        )
+
+
+# Organisations and workplaces -------------------------------------------------------------
+
+
+@transaction.atomic
+def create_organisation(*, actor: User, region: Region, name: str, principal: str) -> Organisation:
+    _require_coordinator(actor, region)
+    organisation, _created = Organisation.objects.get_or_create(
+        region=region, name=name.strip(), defaults={"principal": principal}
+    )
+    return organisation
+
+
+@transaction.atomic
+def create_workplace(
+    *,
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    type: str,
+    address: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    managers=(),
+) -> Workplace:
+    _require_coordinator(actor, organisation.region_id)
+    workplace = Workplace.objects.create(
+        organisation=organisation,
+        region_id=organisation.region_id,
+        name=name.strip(),
+        type=type,
+        address=address.strip(),
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip(),
+        contact_phone=contact_phone.strip(),
+    )
+    for manager in managers:
+        assign_manager(actor=actor, workplace=workplace, user=manager)
+    return workplace
+
+
+@transaction.atomic
+def assign_manager(*, actor: User, workplace: Workplace, user: User) -> None:
+    """Make ``user`` a unit manager of the workplace (they get the role in its region)."""
+    _require_coordinator(actor, workplace.region_id)
+    Membership.objects.get_or_create(
+        user=user,
+        role=Role.UNIT_MANAGER,
+        region_id=workplace.region_id,
+        defaults={"created_by": actor},
+    )
+    workplace.managers.add(user)
+
+
+# Readiness --------------------------------------------------------------------------------
+
+
+def readiness_missing(workplace: Workplace) -> list[str]:
+    """What is still missing before the workplace is ready, as sentences for a person."""
+    confirmed = {r.item for r in workplace.readiness.all()}
+    missing = [str(item.label) for item in ReadinessItem if item not in confirmed]
+    required = settings.READINESS_STAFF_TRAININGS
+    held = len(workplace.staff_trainings.all())
+    if held < required:
+        missing.append(
+            _("Staff trainings held: %(held)s of %(required)s")
+            % {"held": held, "required": required}
+        )
+    return missing
+
+
+def is_ready(workplace: Workplace) -> bool:
+    return not readiness_missing(workplace)
+
+
+def _require_ready(workplace: Workplace, doing: str) -> None:
+    missing = readiness_missing(workplace)
+    if missing:
+        raise ValidationError(
+            _("%(workplace)s is not ready, so you cannot %(doing)s yet. Missing: %(missing)s.")
+            % {"workplace": workplace.name, "doing": doing, "missing": "; ".join(missing)}
+        )
+
+
+@transaction.atomic
+def confirm_readiness(
+    *,
+    actor: User,
+    workplace: Workplace,
+    item: str,
+    confirmed_on: dt.date | None = None,
+    fte: Decimal | None = None,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    contact_name: str = "",
+    note: str = "",
+) -> ReadinessConfirmation:
+    _require_workplace_access(actor, workplace)
+    validate_no_identifying_data(note)
+    if item == ReadinessItem.BUDGET:
+        errors = {}
+        if not fte:
+            errors["fte"] = _("Give the number of posts (FTE) the budget covers.")
+        if not period_start or not period_end:
+            errors["period_end"] = _("Give the period the budget covers.")
+        elif period_end < period_start:
+            errors["period_end"] = _("The budget period must end after it starts.")
+        if errors:
+            raise ValidationError(errors)
+    if item == ReadinessItem.USER_MOVEMENT_CONTACT and not contact_name.strip():
+        raise ValidationError({"contact_name": _("Name the contact in the user movement.")})
+    confirmation, _created = ReadinessConfirmation.objects.update_or_create(
+        workplace=workplace,
+        item=item,
+        defaults={
+            "confirmed_on": confirmed_on or timezone.localdate(),
+            "confirmed_by": actor,
+            "fte": fte,
+            "period_start": period_start,
+            "period_end": period_end,
+            "contact_name": contact_name.strip(),
+            "note": note.strip(),
+        },
+    )
+    return confirmation
+
+
+@transaction.atomic
+def record_staff_training(
+    *, actor: User, workplace: Workplace, held_on: dt.date, staff_count: int
+) -> StaffTraining:
+    _require_workplace_access(actor, workplace)
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("Record trainings that have been held.")})
+    return StaffTraining.objects.create(
+        workplace=workplace, held_on=held_on, staff_count=staff_count, recorded_by=actor
+    )
+
+
+@transaction.atomic
+def order_trainee(*, actor: User, workplace: Workplace, posts: int, note: str = "") -> TraineeOrder:
+    """Order peer supporters to be trained for the workplace – only when it is ready."""
+    _require_workplace_access(actor, workplace)
+    _require_ready(workplace, _("order a trainee"))
+    validate_no_identifying_data(note)
+    return TraineeOrder.objects.create(
+        workplace=workplace, posts=posts, ordered_by=actor, note=note.strip()
+    )
+
+
+# Placements -------------------------------------------------------------------------------
+
+
+def _hours_committed(participant: Participant, *, excluding: Placement | None = None) -> Decimal:
+    placements = Placement.objects.filter(
+        participant=participant, status__in=[PlacementStatus.AGREED, PlacementStatus.ACTIVE]
+    )
+    if excluding is not None:
+        placements = placements.exclude(pk=excluding.pk)
+    return placements.aggregate(total=Sum("hours_per_week"))["total"] or Decimal("0")
+
+
+def _require_within_full_time(
+    participant: Participant, hours: Decimal, excluding: Placement | None = None
+) -> None:
+    committed = _hours_committed(participant, excluding=excluding)
+    if committed + hours > FULL_TIME_HOURS:
+        raise ValidationError(
+            {
+                "hours_per_week": _(
+                    "%(name)s already works %(committed)s hours a week in other placements; with "
+                    "%(hours)s more it would exceed full time (%(full)s hours)."
+                )
+                % {
+                    "name": participant.full_name,
+                    "committed": committed,
+                    "hours": hours,
+                    "full": FULL_TIME_HOURS,
+                }
+            }
+        )
+
+
+@transaction.atomic
+def propose_placement(
+    *,
+    actor: User,
+    participant: Participant,
+    workplace: Workplace,
+    employer: str,
+    hours_per_week: Decimal,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    tasks=(),
+) -> Placement:
+    _require_coordinator(actor, workplace.region_id)
+    if participant.region_id != workplace.region_id:
+        raise ValidationError({"participant": _("The peer supporter belongs to another region.")})
+    if participant.status not in PLACEABLE_STATUSES:
+        raise ValidationError(
+            {
+                "participant": _(
+                    "Only certified peer supporters can be placed; %(name)s is %(status)s."
+                )
+                % {
+                    "name": participant.full_name,
+                    "status": ParticipantStatus(participant.status).label.lower(),
+                }
+            }
+        )
+    _require_ready(workplace, _("place a peer supporter there"))
+    if end_date and end_date < start_date:
+        raise ValidationError({"end_date": _("The placement must end after it starts.")})
+    unknown = [t for t in tasks if t not in Task.values]
+    if unknown:
+        raise ValidationError({"tasks": _("Unknown task.")})
+    _require_within_full_time(participant, Decimal(hours_per_week))
+    return Placement.objects.create(
+        participant=participant,
+        workplace=workplace,
+        employer=employer,
+        hours_per_week=hours_per_week,
+        start_date=start_date,
+        end_date=end_date,
+        tasks=list(tasks),
+    )
+
+
+@transaction.atomic
+def agree_placement(*, actor: User, placement: Placement) -> Placement:
+    """Record the agreement of the coordinator or the unit manager; with both, it is agreed,
+    and active at once when its start date has come."""
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    workplace = placement.workplace
+    if placement.status != PlacementStatus.PROPOSED:
+        raise ValidationError(_("Only a proposed placement can be agreed."))
+    now = timezone.now()
+    if is_coordinator_for(actor, workplace) and not placement.coordinator_agreed_at:
+        placement.coordinator_agreed_at, placement.coordinator_agreed_by = now, actor
+    elif workplace.pk in managed_workplace_ids(actor) and not placement.manager_agreed_at:
+        placement.manager_agreed_at, placement.manager_agreed_by = now, actor
+    else:
+        raise ValidationError(_("You have already agreed, or you may not agree this placement."))
+    if placement.coordinator_agreed_at and placement.manager_agreed_at:
+        _require_ready(workplace, _("place a peer supporter there"))
+        _require_within_full_time(
+            placement.participant, placement.hours_per_week, excluding=placement
+        )
+        placement.status = PlacementStatus.AGREED
+    placement.save()
+    if placement.status == PlacementStatus.AGREED and placement.start_date <= timezone.localdate():
+        _activate(placement)
+    return placement
+
+
+def _activate(placement: Placement) -> None:
+    placement.status = PlacementStatus.ACTIVE
+    placement.save(update_fields=["status"])
+    participant = placement.participant
+    if participant.status in (ParticipantStatus.CERTIFIED, ParticipantStatus.ALUMNI):
+        change_status(actor=None, participant=participant, to_status=ParticipantStatus.PLACED)
+    FollowUpReview.objects.bulk_create(
+        [
+            FollowUpReview(
+                placement=placement,
+                months_after_start=months,
+                due_on=placement.start_date + relativedelta(months=months),
+            )
+            for months in settings.PLACEMENT_REVIEW_MONTHS
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def activate_due_placements(*, today: dt.date | None = None) -> int:
+    today = today or timezone.localdate()
+    due = Placement.objects.filter(status=PlacementStatus.AGREED, start_date__lte=today)
+    count = 0
+    for placement in due.select_related("participant"):
+        with transaction.atomic():
+            _activate(placement)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def end_placement(
+    *, actor: User, placement: Placement, reason: str, end_date: dt.date | None = None
+) -> Placement:
+    _require_workplace_access(actor, placement.workplace)
+    if placement.status == PlacementStatus.ENDED:
+        raise ValidationError(_("The placement has already ended."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for ending the placement.")})
+    validate_no_identifying_data(reason)
+    placement.status = PlacementStatus.ENDED
+    placement.ended_reason = reason.strip()
+    placement.end_date = end_date or timezone.localdate()
+    if placement.end_date < placement.start_date:
+        placement.end_date = placement.start_date
+    placement.save()
+    participant = placement.participant
+    still_placed = Placement.objects.active().filter(participant=participant).exists()
+    if participant.status == ParticipantStatus.PLACED and not still_placed:
+        change_status(actor=None, participant=participant, to_status=ParticipantStatus.CERTIFIED)
+    return placement
+
+
+# Follow-up reviews ------------------------------------------------------------------------
+
+
+def respondent_for(actor: User, review: FollowUpReview) -> str | None:
+    workplace = review.placement.workplace
+    if workplace.pk in managed_workplace_ids(actor):
+        return ReviewRespondent.UNIT_MANAGER
+    if is_coordinator_for(actor, workplace):
+        return ReviewRespondent.COORDINATOR
+    return None
+
+
+@transaction.atomic
+def submit_review(
+    *,
+    actor: User,
+    review: FollowUpReview,
+    role_works: int,
+    role_clarity: int,
+    staff_attitudes: int,
+    support_needs: str = "",
+    comments: str = "",
+) -> ReviewResponse:
+    respondent = respondent_for(actor, review)
+    if respondent is None:
+        raise ValidationError(_("Only the unit manager and the coordinator answer follow-ups."))
+    for field, text in (("support_needs", support_needs), ("comments", comments)):
+        try:
+            validate_no_identifying_data(text)
+        except ValidationError as error:
+            raise ValidationError({field: error.messages}) from None
+    if review.responses.filter(respondent=respondent).exists():
+        raise ValidationError(_("You have already answered this follow-up."))
+    return ReviewResponse.objects.create(
+        review=review,
+        respondent=respondent,
+        role_works=role_works,
+        role_clarity=role_clarity,
+        staff_attitudes=staff_attitudes,
+        support_needs=support_needs.strip(),
+        comments=comments.strip(),
+        submitted_by=actor,
+    )
+
+
+def schedule_review_reminders(*, today: dt.date | None = None) -> int:
+    """One reminder per due review to each unit manager (and the region's coordinators)
+    who has not answered it yet. Scheduling again adds nothing."""
+    today = today or timezone.localdate()
+    reviews = (
+        FollowUpReview.objects.filter(due_on__lte=today, placement__status=PlacementStatus.ACTIVE)
+        .select_related("placement__workplace")
+        .prefetch_related("responses", "placement__workplace__managers")
+    )
+    scheduled = 0
+    for review in reviews:
+        answered = {r.respondent for r in review.responses.all()}
+        recipients = []
+        if ReviewRespondent.UNIT_MANAGER not in answered:
+            recipients += [
+                (m, ReviewRespondent.UNIT_MANAGER)
+                for m in review.placement.workplace.managers.all()
+                if m.is_active
+            ]
+        if ReviewRespondent.COORDINATOR not in answered:
+            coordinators = User.objects.filter(
+                memberships__role=Role.COORDINATOR,
+                is_active=True,
+                memberships__region_id=review.placement.workplace.region_id,
+            ).distinct()
+            recipients += [(c, ReviewRespondent.COORDINATOR) for c in coordinators]
+        for recipient, respondent in recipients:
+            _n, created = schedule_notification(
+                recipient=recipient, kind=REVIEW_DUE.key, subject=review, occurrence=respondent
+            )
+            scheduled += created
+    return scheduled
+
+
+# Support sessions -------------------------------------------------------------------------
+
+
+def _clean_session_fields(
+    *, kind: str, themes, participant_count: int, service_user_code: str, reflection: str
+) -> dict:
+    errors = {}
+    unknown = [t for t in themes if t not in Theme.values]
+    if unknown:
+        errors["themes"] = _("Unknown theme.")
+    if kind in GROUP_KINDS and participant_count < 2:
+        errors["participant_count"] = _("A group has at least two participants.")
+    for field, text in (("service_user_code", service_user_code), ("reflection", reflection)):
+        try:
+            validate_no_identifying_data(text)
+        except ValidationError as error:
+            errors[field] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "kind": kind,
+        "themes": list(themes),
+        "participant_count": participant_count if kind in GROUP_KINDS else 1,
+        "service_user_code": service_user_code.strip().upper(),
+        "reflection": reflection.strip(),
+    }
+
+
+@transaction.atomic
+def log_support_session(
+    *,
+    actor: User,
+    placement: Placement,
+    date: dt.date,
+    minutes: int,
+    kind: str,
+    themes=(),
+    participant_count: int = 1,
+    service_user_code: str = "",
+    reflection: str = "",
+) -> SupportSession:
+    if placement.participant.user_id != actor.pk:
+        raise ValidationError(_("You can only log sessions in your own placement."))
+    if placement.status != PlacementStatus.ACTIVE:
+        raise ValidationError({"placement": _("The placement is not active.")})
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    if date < placement.start_date:
+        raise ValidationError({"date": _("The date is before the placement started.")})
+    fields = _clean_session_fields(
+        kind=kind,
+        themes=themes,
+        participant_count=participant_count,
+        service_user_code=service_user_code,
+        reflection=reflection,
+    )
+    return SupportSession.objects.create(
+        placement=placement, date=date, minutes=minutes, created_by=actor, **fields
+    )
+
+
+def can_edit_support_session(user: User, session: SupportSession) -> bool:
+    limit = dt.timedelta(days=settings.SUPPORT_SESSION_EDIT_DAYS)
+    return session.created_by_id == user.pk and timezone.now() - session.created_at <= limit
+
+
+@transaction.atomic
+def update_support_session(
+    *,
+    actor: User,
+    session: SupportSession,
+    date: dt.date,
+    minutes: int,
+    kind: str,
+    themes=(),
+    participant_count: int = 1,
+    service_user_code: str = "",
+    reflection: str = "",
+) -> SupportSession:
+    if not can_edit_support_session(actor, session):
+        raise ValidationError(
+            _("Sessions can be changed by the person who logged them, for %(days)s days.")
+            % {"days": settings.SUPPORT_SESSION_EDIT_DAYS}
+        )
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    fields = _clean_session_fields(
+        kind=kind,
+        themes=themes,
+        participant_count=participant_count,
+        service_user_code=service_user_code,
+        reflection=reflection,
+    )
+    session.date, session.minutes = date, minutes
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.save()
+    return session

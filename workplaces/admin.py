@@ -1,0 +1,129 @@
+from django.contrib import admin
+
+from .models import (
+    FollowUpReview,
+    Organisation,
+    Placement,
+    ReadinessConfirmation,
+    ReviewResponse,
+    StaffTraining,
+    SupportSession,
+    TraineeOrder,
+    Workplace,
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "principal", "region"]
+    list_filter = ["principal", "region"]
+    search_fields = ["name"]
+
+
+class ReadinessInline(admin.TabularInline):
+    model = ReadinessConfirmation
+    extra = 0
+    raw_id_fields = ["confirmed_by"]
+
+
+class StaffTrainingInline(admin.TabularInline):
+    model = StaffTraining
+    extra = 0
+    raw_id_fields = ["recorded_by"]
+
+
+@admin.register(Workplace)
+class WorkplaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "type", "region", "contact_name"]
+    list_filter = ["type", "region", "organisation__principal"]
+    search_fields = ["name", "organisation__name", "address", "contact_name"]
+    list_select_related = ["organisation", "region"]
+    filter_horizontal = ["managers"]
+    inlines = [ReadinessInline, StaffTrainingInline]
+
+
+@admin.register(ReadinessConfirmation)
+class ReadinessConfirmationAdmin(admin.ModelAdmin):
+    list_display = ["workplace", "item", "confirmed_on", "confirmed_by", "fte"]
+    list_filter = ["item", "workplace__region"]
+    search_fields = ["workplace__name", "contact_name", "note"]
+    list_select_related = ["workplace", "confirmed_by"]
+    raw_id_fields = ["confirmed_by"]
+
+
+@admin.register(StaffTraining)
+class StaffTrainingAdmin(admin.ModelAdmin):
+    list_display = ["workplace", "held_on", "staff_count", "recorded_by"]
+    list_filter = ["workplace__region"]
+    search_fields = ["workplace__name"]
+    list_select_related = ["workplace", "recorded_by"]
+    raw_id_fields = ["recorded_by"]
+
+
+@admin.register(TraineeOrder)
+class TraineeOrderAdmin(admin.ModelAdmin):
+    list_display = ["workplace", "posts", "ordered_on", "ordered_by"]
+    list_filter = ["workplace__region"]
+    search_fields = ["workplace__name", "note"]
+    list_select_related = ["workplace", "ordered_by"]
+    raw_id_fields = ["ordered_by"]
+
+
+class ReviewInline(admin.TabularInline):
+    model = FollowUpReview
+    extra = 0
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = [
+        "participant",
+        "workplace",
+        "employer",
+        "hours_per_week",
+        "start_date",
+        "end_date",
+        "status",
+    ]
+    list_filter = ["status", "employer", "workplace__region"]
+    search_fields = ["participant__full_name", "workplace__name"]
+    list_select_related = ["participant", "workplace"]
+    raw_id_fields = ["participant", "workplace", "coordinator_agreed_by", "manager_agreed_by"]
+    inlines = [ReviewInline]
+
+
+@admin.register(FollowUpReview)
+class FollowUpReviewAdmin(admin.ModelAdmin):
+    list_display = ["placement", "months_after_start", "due_on"]
+    list_filter = ["months_after_start", "placement__workplace__region"]
+    search_fields = ["placement__participant__full_name", "placement__workplace__name"]
+    list_select_related = ["placement__participant", "placement__workplace"]
+    date_hierarchy = "due_on"
+
+
+@admin.register(ReviewResponse)
+class ReviewResponseAdmin(admin.ModelAdmin):
+    list_display = [
+        "review",
+        "respondent",
+        "role_works",
+        "role_clarity",
+        "staff_attitudes",
+        "submitted_at",
+    ]
+    list_filter = ["respondent", "role_works"]
+    search_fields = ["review__placement__workplace__name"]
+    list_select_related = ["review__placement__participant", "review__placement__workplace"]
+    raw_id_fields = ["review", "submitted_by"]
+
+
+@admin.register(SupportSession)
+class SupportSessionAdmin(admin.ModelAdmin):
+    """Admins may need to correct records; content stays out of the list columns."""
+
+    list_display = ["date", "placement", "kind", "minutes", "participant_count"]
+    list_filter = ["kind", "placement__workplace__region", "placement__workplace"]
+    search_fields = ["placement__participant__full_name", "placement__workplace__name"]
+    list_select_related = ["placement__participant", "placement__workplace"]
+    raw_id_fields = ["placement", "created_by"]
+    date_hierarchy = "date"

@@ -1,0 +1,115 @@
+"""Who sees what at workplaces.
+
+Coordinators see everything in their regions. Unit managers see their own workplaces'
+placements and reviews and only aggregates of support sessions – never their content.
+Peer supporters see their own placements and sessions.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from peersupport.accounts.models import Role, User
+from peersupport.accounts.scoping import has_role, has_role_in_region, region_ids_for
+
+from .models import FollowUpReview, Placement, SupportSession, Workplace
+
+
+def coordinated_region_ids(user: User) -> set[int]:
+    return region_ids_for(user, Role.COORDINATOR)
+
+
+def managed_workplace_ids(user: User) -> set[int]:
+    """Workplaces the user manages, while they hold the unit-manager role."""
+    if not has_role(user, Role.UNIT_MANAGER):
+        return set()
+    cached = user.__dict__.get("_managed_workplace_ids")
+    if cached is None:
+        cached = set(Workplace.objects.filter(managers=user).values_list("pk", flat=True))
+        user.__dict__["_managed_workplace_ids"] = cached
+    return cached
+
+
+def workplaces_visible_to(user: User) -> QuerySet[Workplace]:
+    return Workplace.objects.filter(
+        Q(region_id__in=coordinated_region_ids(user)) | Q(pk__in=managed_workplace_ids(user))
+    )
+
+
+def get_workplace_for_user_or_404(user: User, pk: int) -> Workplace:
+    return get_object_or_404(
+        workplaces_visible_to(user).select_related("organisation", "region"), pk=pk
+    )
+
+
+def can_manage_workplace(user: User, workplace: Workplace) -> bool:
+    """Coordinators of the region and the workplace's unit managers."""
+    return has_role_in_region(user, workplace.region_id, [Role.COORDINATOR]) or (
+        workplace.pk in managed_workplace_ids(user)
+    )
+
+
+def is_coordinator_for(user: User, workplace: Workplace) -> bool:
+    return has_role_in_region(user, workplace.region_id, [Role.COORDINATOR])
+
+
+def placements_visible_to(user: User) -> QuerySet[Placement]:
+    return Placement.objects.filter(
+        Q(workplace__region_id__in=coordinated_region_ids(user))
+        | Q(workplace_id__in=managed_workplace_ids(user))
+        | Q(participant__user=user)
+    )
+
+
+def get_placement_for_user_or_404(user: User, pk: int) -> Placement:
+    return get_object_or_404(
+        placements_visible_to(user).select_related("participant", "workplace__region"), pk=pk
+    )
+
+
+def own_placements(user: User) -> QuerySet[Placement]:
+    return Placement.objects.filter(participant__user=user)
+
+
+def reviews_visible_to(user: User) -> QuerySet[FollowUpReview]:
+    return FollowUpReview.objects.filter(
+        Q(placement__workplace__region_id__in=coordinated_region_ids(user))
+        | Q(placement__workplace_id__in=managed_workplace_ids(user))
+    )
+
+
+def get_review_for_user_or_404(user: User, pk: int) -> FollowUpReview:
+    return get_object_or_404(
+        reviews_visible_to(user).select_related(
+            "placement__participant", "placement__workplace__region"
+        ),
+        pk=pk,
+    )
+
+
+def support_sessions_visible_to(user: User) -> QuerySet[SupportSession]:
+    """Sessions whose content the user may read: their own, or their regions' as coordinator.
+
+    Unit managers are deliberately absent: they get aggregates only
+    (``support_sessions_countable_by``).
+    """
+    return SupportSession.objects.filter(
+        Q(placement__participant__user=user)
+        | Q(placement__workplace__region_id__in=coordinated_region_ids(user))
+    )
+
+
+def get_support_session_for_user_or_404(user: User, pk: int) -> SupportSession:
+    return get_object_or_404(
+        support_sessions_visible_to(user).select_related("placement__workplace"), pk=pk
+    )
+
+
+def support_sessions_countable_by(user: User) -> QuerySet[SupportSession]:
+    """Sessions that may be counted in aggregates shown to the user (never their content)."""
+    return SupportSession.objects.filter(
+        Q(placement__workplace__region_id__in=coordinated_region_ids(user))
+        | Q(placement__workplace_id__in=managed_workplace_ids(user))
+        | Q(placement__participant__user=user)
+    )
