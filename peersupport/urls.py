@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("peersupport.accounts.urls")),
     path("notifications/", include("peersupport.notifications.urls")),
     path("programme/", include("programmes.urls")),
+    path("workplaces/", include("workplaces.urls")),
     path("admin/", admin.site.urls),
 ]
