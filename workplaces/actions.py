@@ -350,6 +350,11 @@ def activate_due_placements(*, today: dt.date | None = None) -> int:
 def end_placement(
     *, actor: User, placement: Placement, reason: str, end_date: dt.date | None = None
 ) -> Placement:
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("participant", "workplace")
+        .get(pk=placement.pk)
+    )
     _require_workplace_access(actor, placement.workplace)
     if placement.status == PlacementStatus.ENDED:
         raise ValidationError(_("The placement has already ended."))
