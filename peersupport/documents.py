@@ -1,47 +1,68 @@
 """PDF rendering with WeasyPrint that never fetches anything but our own static files.
 
 Text typed by a person ends up in documents; the fetcher makes sure it can never pull
-``file://`` paths or remote content into a PDF.
+``file://`` paths, ``data:`` payloads or remote content into a PDF. Templates refer to
+their styles as ``static:<path>`` (for example ``static:css/certificate.css``): WeasyPrint
+does not resolve relative URLs against a custom scheme, so the full form is required.
 """
 
 from __future__ import annotations
 
 import mimetypes
-from pathlib import Path
-from urllib.parse import urlparse
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 STATIC_SCHEME = "static:"
 
 
 class FetchRefused(ValueError):
-    pass
+    """A PDF asked for something other than one of our static files."""
 
 
-def safe_url_fetcher(url: str, *args, **kwargs) -> dict:
-    """Serve ``static:<path>`` (our static files) only; refuse every other URL."""
+def static_file_for(url: str) -> Path:
+    """The file behind a ``static:<path>`` URL; anything else is refused."""
     if not url.startswith(STATIC_SCHEME):
-        raise FetchRefused(f"Refused to fetch {urlparse(url).scheme or 'relative'} URL in a PDF")
-    relative = url[len(STATIC_SCHEME):].lstrip("/")
-    if ".." in Path(relative).parts:
-        raise FetchRefused("Refused a path outside the static files")
-    found = finders.find(relative)
+        raise FetchRefused(f"Refused to fetch {url[:80]!r} for a PDF: only static: URLs")
+    relative = url[len(STATIC_SCHEME) :].lstrip("/")
+    if not relative or ".." in PurePosixPath(relative).parts or "\\" in relative:
+        raise FetchRefused(f"Refused {url[:80]!r}: not a path inside the static files")
+    try:
+        found = finders.find(relative)
+    except SuspiciousFileOperation as error:
+        raise FetchRefused(f"Refused {url[:80]!r}: outside the static files") from error
     if not found:
-        raise FetchRefused(f"No static file {relative}")
-    return {
-        "string": Path(found).read_bytes(),
-        "mime_type": mimetypes.guess_type(found)[0] or "application/octet-stream",
-    }
+        raise FetchRefused(f"No static file {relative!r}")
+    return Path(found)
+
+
+class SafeURLFetcher(URLFetcher):
+    """WeasyPrint's fetcher, cut down to serving our static files.
+
+    Never calls the parent's ``fetch``: no urllib handler (file, http, ftp, data) is
+    ever reached. A refused URL raises, and WeasyPrint skips that resource with a
+    warning, so a PDF with an injected ``<img src="file:///…">`` still renders.
+    """
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        path = static_file_for(url)
+        mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime_type})
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes from an HTML string, fetching only ``static:`` resources."""
+    return HTML(string=html, url_fetcher=SafeURLFetcher()).write_pdf()
 
 
 def render_pdf(template_name: str, context: dict, *, language: str | None = None) -> bytes:
     """Render a template to PDF bytes, in ``language`` when given."""
-    from weasyprint import HTML
-
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)
-    return HTML(string=html, url_fetcher=safe_url_fetcher, base_url=STATIC_SCHEME).write_pdf()
+    return html_to_pdf(html)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -35,10 +34,10 @@ class CertificateVerifyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The template writes the <form method="get"> and its button, so the URL stays
+        # the same ``?code=`` link that is printed on the certificate.
         self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
-        self.helper.add_input(Submit("verify", _("Check the code")))
+        self.helper.form_tag = False
 
     def clean_code(self) -> str:
         code = normalise_certificate_code(self.cleaned_data["code"])

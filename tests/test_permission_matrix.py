@@ -7,6 +7,8 @@ and the admin login goes through allauth).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -15,6 +17,7 @@ from peersupport.accounts.models import Role
 
 from .conftest import ROLE_FIXTURES
 from .factories import MembershipFactory, UserFactory
+from .programmes.course_state import accepted_applicant, certified, default_cohort
 
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, *ROLE_FIXTURES]
@@ -38,16 +41,25 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:profile_edit": expect(200, anonymous=LOGIN),
     "accounts:invitation_accept": expect(200),
     "notifications:notification_list": expect(200, anonymous=LOGIN),
+    # The Stockholm peer supporter's own certificate: they and their coordinator get it.
+    "programmes:certificate_pdf": expect(404, anonymous=LOGIN, coordinator=200, peer_supporter=200),
+    "programmes:certificate_reissue": expect(
+        403, anonymous=LOGIN, coordinator=302, other_coordinator=404
+    ),
+    "programmes:certificate_verify": expect(200),
+    "programmes:my_course": expect(200, anonymous=LOGIN),
 }
 
 # How to build the URL of each pattern that takes arguments.
 URL_ARGS = {
     "accounts:person_detail": lambda ctx: {"pk": ctx["peer_supporter"].pk},
     "accounts:invitation_accept": lambda ctx: ctx["invitation_kwargs"],
+    "programmes:certificate_pdf": lambda ctx: {"pk": ctx["certificate"].pk},
+    "programmes:certificate_reissue": lambda ctx: {"pk": ctx["certificate"].pk},
 }
 
 # Requested with POST where GET is not what the view is for.
-POST_ONLY = {"set_language"}
+POST_ONLY = {"set_language", "programmes:certificate_reissue"}
 
 
 def _is_allow_listed(pattern: URLPattern, namespace: str | None) -> bool:
@@ -89,6 +101,14 @@ def matrix_context(request, stockholm, skane):
     MembershipFactory(user=invited, role=Role.PEER_SUPPORTER, region=stockholm)
     uidb64, token = invitation_path(invited).rstrip("/").split("/")[-2:]
     ctx["invitation_kwargs"] = {"uidb64": uidb64, "token": token}
+    # The Stockholm peer supporter is certified from an earlier cohort.
+    ctx["certificate"] = certified(
+        ctx["coordinator"],
+        default_cohort(ctx["coordinator"], stockholm, dt.date(2027, 3, 1), name="Våren 2027"),
+        accepted_applicant(
+            ctx["coordinator"], stockholm, "Elias Peer", email=ctx["peer_supporter"].email
+        ),
+    )
     return ctx
 
 
