@@ -9,7 +9,15 @@ from django.shortcuts import get_object_or_404
 from peersupport.accounts.models import Role, User
 from peersupport.accounts.scoping import has_role_in_region, region_ids_for
 
-from .models import Certificate, Cohort, CourseTemplate, Enrolment, Event, Participant
+from .models import (
+    Certificate,
+    Cohort,
+    CourseSession,
+    CourseTemplate,
+    Enrolment,
+    Event,
+    Participant,
+)
 
 
 def coordinated_region_ids(user: User) -> set[int]:
@@ -30,6 +38,27 @@ def cohorts_visible_to(user: User) -> QuerySet[Cohort]:
 
 def get_cohort_for_user_or_404(user: User, pk: int) -> Cohort:
     return get_object_or_404(cohorts_visible_to(user).select_related("region", "template"), pk=pk)
+
+
+def sessions_visible_to(user: User) -> QuerySet[CourseSession]:
+    return CourseSession.objects.filter(cohort__region_id__in=coordinated_region_ids(user))
+
+
+def get_session_for_user_or_404(user: User, pk: int) -> CourseSession:
+    return get_object_or_404(
+        sessions_visible_to(user).select_related("cohort", "cohort__region"), pk=pk
+    )
+
+
+def enrolments_visible_to(user: User) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(cohort__region_id__in=coordinated_region_ids(user))
+
+
+def get_enrolment_for_user_or_404(user: User, cohort: Cohort, pk: int) -> Enrolment:
+    """An enrolment of ``cohort`` (which the caller already fetched through its helper)."""
+    return get_object_or_404(
+        enrolments_visible_to(user).filter(cohort=cohort).select_related("participant"), pk=pk
+    )
 
 
 def templates_visible_to(user: User) -> QuerySet[CourseTemplate]:

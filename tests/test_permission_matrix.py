@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from peersupport.accounts.invitations import invitation_path
 from peersupport.accounts.models import Role
+from programmes import actions as programme_actions
 
 from .conftest import ROLE_FIXTURES
 from .factories import MembershipFactory, UserFactory
@@ -29,6 +30,8 @@ def expect(default: int, **per_role: int) -> dict[str, int]:
 
 
 COORDINATORS_ONLY = expect(403, anonymous=LOGIN, coordinator=200, other_coordinator=200)
+# A page about a Stockholm object: its coordinator sees it, Skåne's gets 404.
+STOCKHOLM_COORDINATOR = expect(403, anonymous=LOGIN, coordinator=200, other_coordinator=404)
 
 EXPECTED: dict[str, dict[str, int]] = {
     "home": expect(200, anonymous=LOGIN),
@@ -41,6 +44,21 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:profile_edit": expect(200, anonymous=LOGIN),
     "accounts:invitation_accept": expect(200),
     "notifications:notification_list": expect(200, anonymous=LOGIN),
+    # Cohorts: coordinators only; a Stockholm cohort is 404 to Skåne's coordinator.
+    "programmes:cohort_list": COORDINATORS_ONLY,
+    "programmes:cohort_create": COORDINATORS_ONLY,
+    "programmes:cohort_detail": STOCKHOLM_COORDINATOR,
+    "programmes:cohort_edit": STOCKHOLM_COORDINATOR,
+    # POST regenerates the schedule and redirects back to the cohort.
+    "programmes:cohort_schedule": expect(
+        403, anonymous=LOGIN, coordinator=302, other_coordinator=404
+    ),
+    "programmes:cohort_enrol": STOCKHOLM_COORDINATOR,
+    "programmes:enrolment_withdraw": STOCKHOLM_COORDINATOR,
+    "programmes:attendance_grid": STOCKHOLM_COORDINATOR,
+    "programmes:cohort_certify": STOCKHOLM_COORDINATOR,
+    "programmes:cohort_close": STOCKHOLM_COORDINATOR,
+    "programmes:session_edit": STOCKHOLM_COORDINATOR,
     # The Stockholm peer supporter's own certificate: they and their coordinator get it.
     "programmes:certificate_pdf": expect(404, anonymous=LOGIN, coordinator=200, peer_supporter=200),
     "programmes:certificate_reissue": expect(
@@ -54,12 +72,24 @@ EXPECTED: dict[str, dict[str, int]] = {
 URL_ARGS = {
     "accounts:person_detail": lambda ctx: {"pk": ctx["peer_supporter"].pk},
     "accounts:invitation_accept": lambda ctx: ctx["invitation_kwargs"],
+    "programmes:cohort_detail": lambda ctx: {"pk": ctx["cohort"].pk},
+    "programmes:cohort_edit": lambda ctx: {"pk": ctx["cohort"].pk},
+    "programmes:cohort_schedule": lambda ctx: {"pk": ctx["cohort"].pk},
+    "programmes:cohort_enrol": lambda ctx: {"pk": ctx["cohort"].pk},
+    "programmes:enrolment_withdraw": lambda ctx: {
+        "pk": ctx["cohort"].pk,
+        "enrolment_pk": ctx["enrolment"].pk,
+    },
+    "programmes:attendance_grid": lambda ctx: {"pk": ctx["cohort"].pk},
+    "programmes:cohort_certify": lambda ctx: {"pk": ctx["cohort"].pk},
+    "programmes:cohort_close": lambda ctx: {"pk": ctx["cohort"].pk},
+    "programmes:session_edit": lambda ctx: {"pk": ctx["course_session"].pk},
     "programmes:certificate_pdf": lambda ctx: {"pk": ctx["certificate"].pk},
     "programmes:certificate_reissue": lambda ctx: {"pk": ctx["certificate"].pk},
 }
 
 # Requested with POST where GET is not what the view is for.
-POST_ONLY = {"set_language", "programmes:certificate_reissue"}
+POST_ONLY = {"set_language", "programmes:cohort_schedule", "programmes:certificate_reissue"}
 
 
 def _is_allow_listed(pattern: URLPattern, namespace: str | None) -> bool:
@@ -101,6 +131,14 @@ def matrix_context(request, stockholm, skane):
     MembershipFactory(user=invited, role=Role.PEER_SUPPORTER, region=stockholm)
     uidb64, token = invitation_path(invited).rstrip("/").split("/")[-2:]
     ctx["invitation_kwargs"] = {"uidb64": uidb64, "token": token}
+    # A Stockholm cohort with one enrolled trainee.
+    ctx["cohort"] = default_cohort(ctx["coordinator"], stockholm, dt.date(2027, 9, 6))
+    ctx["course_session"] = ctx["cohort"].sessions.first()
+    ctx["enrolment"] = programme_actions.enrol(
+        actor=ctx["coordinator"],
+        cohort=ctx["cohort"],
+        participant=accepted_applicant(ctx["coordinator"], stockholm, "Tove Trainee"),
+    )
     # The Stockholm peer supporter is certified from an earlier cohort.
     ctx["certificate"] = certified(
         ctx["coordinator"],
