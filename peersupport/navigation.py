@@ -17,6 +17,10 @@ def navigation(request):
         items.append((reverse("accounts:person_list"), _("People")))
     if Role.PEER_SUPPORTER in roles:
         items.append((reverse("programmes:my_course"), _("My course")))
+    if roles & {Role.COORDINATOR, Role.UNIT_MANAGER, Role.PEER_SUPPORTER}:
+        items.append((reverse("workplaces:placement_list"), _("Placements")))
+    if roles & {Role.COORDINATOR, Role.UNIT_MANAGER}:
+        items.append((reverse("workplaces:review_list"), _("Follow-ups")))
     items.append((reverse("notifications:notification_list"), _("Notifications")))
     items.append((reverse("accounts:profile_edit"), _("My settings")))
     items.append((reverse("mfa_index"), _("Two-factor authentication")))

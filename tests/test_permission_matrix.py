@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from peersupport.accounts.invitations import invitation_path
 from peersupport.accounts.models import Role
 from programmes import actions as programme_actions
 
 from .conftest import ROLE_FIXTURES
-from .factories import MembershipFactory, UserFactory
+from .factories import MembershipFactory, UserFactory, active_placement, ready_workplace
 from .programmes.course_state import accepted_applicant, certified, default_cohort
 
 ANONYMOUS = "anonymous"
@@ -66,6 +68,38 @@ EXPECTED: dict[str, dict[str, int]] = {
     ),
     "programmes:certificate_verify": expect(200),
     "programmes:my_course": expect(200, anonymous=LOGIN),
+    # Placements: the region's coordinator, the workplace's unit manager and the placed peer
+    # supporter; Skåne's coordinator gets 404 on Stockholm's placement.
+    "workplaces:placement_list": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=200,
+        peer_supporter=200,
+        unit_manager=200,
+    ),
+    "workplaces:placement_create": COORDINATORS_ONLY,
+    "workplaces:placement_detail": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=404,
+        peer_supporter=200,
+        unit_manager=200,
+    ),
+    # POST: the placement is already active, so agreeing is refused with a message.
+    "workplaces:placement_agree": expect(
+        403, anonymous=LOGIN, coordinator=302, other_coordinator=404, unit_manager=302
+    ),
+    "workplaces:placement_end": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=404, unit_manager=200
+    ),
+    "workplaces:review_list": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=200, unit_manager=200
+    ),
+    "workplaces:review_respond": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=404, unit_manager=200
+    ),
 }
 
 # How to build the URL of each pattern that takes arguments.
@@ -86,10 +120,19 @@ URL_ARGS = {
     "programmes:session_edit": lambda ctx: {"pk": ctx["course_session"].pk},
     "programmes:certificate_pdf": lambda ctx: {"pk": ctx["certificate"].pk},
     "programmes:certificate_reissue": lambda ctx: {"pk": ctx["certificate"].pk},
+    "workplaces:placement_detail": lambda ctx: {"pk": ctx["placement"].pk},
+    "workplaces:placement_agree": lambda ctx: {"pk": ctx["placement"].pk},
+    "workplaces:placement_end": lambda ctx: {"pk": ctx["placement"].pk},
+    "workplaces:review_respond": lambda ctx: {"pk": ctx["review"].pk},
 }
 
 # Requested with POST where GET is not what the view is for.
-POST_ONLY = {"set_language", "programmes:cohort_schedule", "programmes:certificate_reissue"}
+POST_ONLY = {
+    "set_language",
+    "programmes:cohort_schedule",
+    "programmes:certificate_reissue",
+    "workplaces:placement_agree",
+}
 
 
 def _is_allow_listed(pattern: URLPattern, namespace: str | None) -> bool:
@@ -147,6 +190,19 @@ def matrix_context(request, stockholm, skane):
             ctx["coordinator"], stockholm, "Elias Peer", email=ctx["peer_supporter"].email
         ),
     )
+    # A ready Stockholm workplace run by the unit manager, where the Stockholm peer
+    # supporter has been placed for a month (so the first follow-up is due).
+    ctx["workplace"] = ready_workplace(
+        ctx["coordinator"], stockholm, managers=[ctx["unit_manager"]]
+    )
+    ctx["placement"] = active_placement(
+        ctx["coordinator"],
+        ctx["unit_manager"],
+        ctx["workplace"],
+        ctx["certificate"].participant,
+        start_date=timezone.localdate() - relativedelta(months=1),
+    )
+    ctx["review"] = ctx["placement"].reviews.get(months_after_start=1)
     return ctx
 
 

@@ -360,7 +360,10 @@ def end_placement(
         raise ValidationError(_("The placement has already ended."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for ending the placement.")})
-    validate_no_identifying_data(reason)
+    try:
+        validate_no_identifying_data(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
     placement.status = PlacementStatus.ENDED
     placement.ended_reason = reason.strip()
     placement.end_date = end_date or timezone.localdate()

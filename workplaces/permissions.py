@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from peersupport.accounts.models import Role, User
 from peersupport.accounts.scoping import has_role, has_role_in_region, region_ids_for
 
-from .models import FollowUpReview, Placement, SupportSession, Workplace
+from .models import FollowUpReview, Placement, PlacementStatus, SupportSession, Workplace
 
 
 def coordinated_region_ids(user: User) -> set[int]:
@@ -65,6 +65,22 @@ def placements_visible_to(user: User) -> QuerySet[Placement]:
 def get_placement_for_user_or_404(user: User, pk: int) -> Placement:
     return get_object_or_404(
         placements_visible_to(user).select_related("participant", "workplace__region"), pk=pk
+    )
+
+
+def can_agree_placement(user: User, placement: Placement) -> bool:
+    """The region's coordinator and the workplace's unit manager each agree a proposal once."""
+    if placement.status != PlacementStatus.PROPOSED:
+        return False
+    workplace = placement.workplace
+    if is_coordinator_for(user, workplace) and not placement.coordinator_agreed_at:
+        return True
+    return workplace.pk in managed_workplace_ids(user) and not placement.manager_agreed_at
+
+
+def can_end_placement(user: User, placement: Placement) -> bool:
+    return placement.status != PlacementStatus.ENDED and can_manage_workplace(
+        user, placement.workplace
     )
 
 
