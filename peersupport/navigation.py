@@ -17,6 +17,7 @@ def navigation(request):
         items.append((reverse("accounts:person_list"), _("People")))
     if Role.PEER_SUPPORTER in roles:
         items.append((reverse("programmes:my_course"), _("My course")))
+        items.append((reverse("workplaces:session_list"), _("My sessions")))
     if roles & {Role.COORDINATOR, Role.UNIT_MANAGER, Role.PEER_SUPPORTER}:
         items.append((reverse("workplaces:placement_list"), _("Placements")))
     if roles & {Role.COORDINATOR, Role.UNIT_MANAGER}:

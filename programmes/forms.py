@@ -9,6 +9,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.forms import PrivacyGuardedFormMixin
+
 from .actions import CERTIFICATE_CODE_ALPHABET
 from .models import AttendanceStatus
 
@@ -65,7 +67,7 @@ def _time_input():
 # Cohorts, enrolment, attendance and completion --------------------------------------------
 
 
-class CohortDetailsForm(forms.Form):
+class CohortDetailsForm(PrivacyGuardedFormMixin, forms.Form):
     """What can change while a cohort runs."""
 
     name = forms.CharField(label=_("Name"), max_length=150)
@@ -148,7 +150,7 @@ class EnrolForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Enrol")))
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PrivacyGuardedFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=2000,
@@ -162,7 +164,7 @@ class WithdrawForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Withdraw"), css_class="btn-danger"))
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(PrivacyGuardedFormMixin, forms.Form):
     """One cell of the attendance grid; an empty status clears it."""
 
     session = forms.ModelChoiceField(queryset=None)

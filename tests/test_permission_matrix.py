@@ -17,6 +17,8 @@ from django.utils import timezone
 from peersupport.accounts.invitations import invitation_path
 from peersupport.accounts.models import Role
 from programmes import actions as programme_actions
+from workplaces import actions as workplace_actions
+from workplaces.models import SessionKind
 
 from .conftest import ROLE_FIXTURES
 from .factories import MembershipFactory, UserFactory, active_placement, ready_workplace
@@ -100,6 +102,16 @@ EXPECTED: dict[str, dict[str, int]] = {
     "workplaces:review_respond": expect(
         403, anonymous=LOGIN, coordinator=200, other_coordinator=404, unit_manager=200
     ),
+    # Support sessions: the peer supporter logs and reads their own; coordinators read their
+    # regions'; the unit manager gets aggregates elsewhere, never a session (403 on the
+    # list, 404 on the Stockholm peer supporter's session – as for anyone else).
+    "workplaces:session_list": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=200, peer_supporter=200
+    ),
+    "workplaces:session_create": expect(403, anonymous=LOGIN, peer_supporter=200),
+    "workplaces:session_detail": expect(404, anonymous=LOGIN, coordinator=200, peer_supporter=200),
+    # Only the author changes a session; the coordinator may read it but not change it.
+    "workplaces:session_edit": expect(404, anonymous=LOGIN, coordinator=403, peer_supporter=200),
 }
 
 # How to build the URL of each pattern that takes arguments.
@@ -124,6 +136,8 @@ URL_ARGS = {
     "workplaces:placement_agree": lambda ctx: {"pk": ctx["placement"].pk},
     "workplaces:placement_end": lambda ctx: {"pk": ctx["placement"].pk},
     "workplaces:review_respond": lambda ctx: {"pk": ctx["review"].pk},
+    "workplaces:session_detail": lambda ctx: {"pk": ctx["support_session"].pk},
+    "workplaces:session_edit": lambda ctx: {"pk": ctx["support_session"].pk},
 }
 
 # Requested with POST where GET is not what the view is for.
@@ -203,6 +217,15 @@ def matrix_context(request, stockholm, skane):
         start_date=timezone.localdate() - relativedelta(months=1),
     )
     ctx["review"] = ctx["placement"].reviews.get(months_after_start=1)
+    # A one-to-one session the peer supporter logged there today.
+    ctx["support_session"] = workplace_actions.log_support_session(
+        actor=ctx["peer_supporter"],
+        placement=ctx["placement"],
+        date=timezone.localdate(),
+        minutes=45,
+        kind=SessionKind.CONVERSATION,
+        reflection="Vi pratade om sömn.",
+    )
     return ctx
 
 

@@ -9,7 +9,18 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import FULL_TIME_HOURS, Employer, Likert, PlacementStatus, Task
+from peersupport.forms import PrivacyGuardedFormMixin
+
+from .models import (
+    FULL_TIME_HOURS,
+    GROUP_KINDS,
+    Employer,
+    Likert,
+    PlacementStatus,
+    SessionKind,
+    Task,
+    Theme,
+)
 
 
 def _date_input():
@@ -71,7 +82,7 @@ class PlacementForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Propose placement")))
 
 
-class PlacementEndForm(forms.Form):
+class PlacementEndForm(PrivacyGuardedFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for ending"),
         max_length=300,
@@ -99,7 +110,7 @@ def _likert_field(label) -> forms.TypedChoiceField:
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PrivacyGuardedFormMixin, forms.Form):
     role_works = _likert_field(_("How well does the peer support role work at the unit?"))
     role_clarity = _likert_field(_("How well defined is the role – its tasks and boundaries?"))
     staff_attitudes = _likert_field(_("How well do the staff receive the role?"))
@@ -117,3 +128,186 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Send follow-up")))
+
+
+# Support sessions -------------------------------------------------------------------------
+
+QUICK_MINUTES = (15, 30, 45, 60, 90)
+
+
+class PlacementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.workplace.name
+
+
+class SupportSessionForm(PrivacyGuardedFormMixin, forms.Form):
+    """A support session as the peer supporter logs it, built to take under a minute on a
+    phone: the length is one tap on a common value (or typed), the kind one tap."""
+
+    date = forms.DateField(
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    minutes = forms.TypedChoiceField(
+        label=_("Length"),
+        choices=[(m, format_lazy("{} {}", m, _("min"))) for m in QUICK_MINUTES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+    )
+    other_minutes = forms.IntegerField(
+        label=_("Other length, in minutes"),
+        required=False,
+        min_value=1,
+        max_value=720,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of support"),
+        choices=SessionKind.choices,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("Themes"),
+        choices=Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}),
+    )
+    participant_count = forms.IntegerField(
+        label=_("Number of participants"),
+        required=False,
+        min_value=2,
+        max_value=500,
+        help_text=_("For group activities and study circles."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    service_user_code = forms.CharField(
+        label=_("Pseudonymous code"),
+        required=False,
+        max_length=20,
+        help_text=_("Optional. A code you choose to count unique people – never a name."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    reflection = forms.CharField(
+        label=_("Reflection"),
+        required=False,
+        max_length=4000,
+        help_text=_(
+            "Optional. Your own notes on the session. Never write anything that could "
+            "identify the person."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    # Read by static/js/session-form.js, which shows the participant count only for these.
+    group_kinds = " ".join(sorted(GROUP_KINDS))
+
+    def __init__(self, *args, session=None, **kwargs):
+        if session is not None:
+            kwargs.setdefault("initial", self._initial_from(session))
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    @staticmethod
+    def _initial_from(session) -> dict:
+        quick = session.minutes in QUICK_MINUTES
+        return {
+            "date": session.date,
+            "minutes": session.minutes if quick else None,
+            "other_minutes": None if quick else session.minutes,
+            "kind": session.kind,
+            "themes": session.themes,
+            "participant_count": session.participant_count if session.kind in GROUP_KINDS else None,
+            "service_user_code": session.service_user_code,
+            "reflection": session.reflection,
+        }
+
+    def clean(self):
+        data = super().clean()
+        # A typed length is more specific than a tapped one.
+        minutes = data.get("other_minutes") or data.get("minutes")
+        if minutes is None and not {"minutes", "other_minutes"} & self.errors.keys():
+            self.add_error("minutes", _("Choose or type how long the session was."))
+        data["minutes"] = minutes
+        if data.get("kind") in GROUP_KINDS:
+            if not data.get("participant_count") and "participant_count" not in self.errors:
+                self.add_error(
+                    "participant_count", _("Give the number of participants in the group.")
+                )
+        else:
+            data["participant_count"] = 1
+        return data
+
+    def session_fields(self) -> dict:
+        """The cleaned values, as the session actions take them."""
+        data = self.cleaned_data
+        return {
+            "date": data["date"],
+            "minutes": data["minutes"],
+            "kind": data["kind"],
+            "themes": data["themes"],
+            "participant_count": data["participant_count"],
+            "service_user_code": data["service_user_code"],
+            "reflection": data["reflection"],
+        }
+
+
+class SupportSessionCreateForm(SupportSessionForm):
+    """Logging a new session: in which placement, preselected and hidden when there is
+    only one."""
+
+    placement = PlacementChoiceField(
+        label=_("Workplace"),
+        queryset=None,
+        empty_label=None,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+    )
+
+    field_order = ["placement"]
+
+    def __init__(self, *args, placements, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["placement"]
+        field.queryset = placements
+        if len(placements) == 1:
+            field.initial = placements[0].pk
+            field.widget = forms.HiddenInput()
+
+    def session_fields(self) -> dict:
+        return {"placement": self.cleaned_data["placement"], **super().session_fields()}
+
+
+class PeerSupporterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class SupportSessionFilterForm(forms.Form):
+    workplace = forms.ModelChoiceField(
+        label=_("Workplace"), required=False, queryset=None, empty_label=_("All workplaces")
+    )
+    peer_supporter = PeerSupporterChoiceField(
+        label=_("Peer supporter"),
+        required=False,
+        queryset=None,
+        empty_label=_("All peer supporters"),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *SessionKind.choices]
+    )
+    theme = forms.ChoiceField(
+        label=_("Theme"), required=False, choices=[("", _("All themes")), *Theme.choices]
+    )
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def __init__(self, *args, workplaces, peer_supporters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workplace"].queryset = workplaces
+        self.fields["peer_supporter"].queryset = peer_supporters.order_by("full_name")
