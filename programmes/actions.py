@@ -427,7 +427,10 @@ def record_attendance(
     if cohort.status == CohortStatus.PLANNED:
         cohort.status = CohortStatus.RUNNING
         cohort.save(update_fields=["status"])
-    _tell_coordinators_if_at_risk(cohort, enrolment)
+    if status != AttendanceStatus.PRESENT:
+        # Only an absence can put a trainee at risk; skipping the check on present days
+        # keeps the common click in the attendance grid cheap.
+        _tell_coordinators_if_at_risk(cohort, enrolment)
     return attendance
 
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from peersupport.accounts import demo
+from programmes import demo as programme_demo
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, password: str, **options):
         demo.seed(password=password)
+        programme_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Log in as e.g. {demo.demo_email('koordinator.stockholm')} "
