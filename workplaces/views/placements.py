@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from peersupport.accounts.models import Role
 from peersupport.accounts.permissions import role_required
 from peersupport.accounts.scoping import has_role
+from peersupport.forms import add_action_error
 from programmes.permissions import participants_visible_to
 
 from .. import actions
@@ -95,7 +96,7 @@ def placement_create(request):
         try:
             placement = actions.propose_placement(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -170,7 +171,7 @@ def placement_end(request, pk: int):
         try:
             actions.end_placement(actor=request.user, placement=placement, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -271,7 +272,7 @@ def review_respond(request, pk: int):
             try:
                 actions.submit_review(actor=request.user, review=review, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_action_error(form, error)
             else:
                 messages.success(request, _("Thank you. Your follow-up is saved."))
                 return redirect("workplaces:review_list")
