@@ -17,11 +17,15 @@ def navigation(request):
         items.append((reverse("accounts:person_list"), _("People")))
     if Role.PEER_SUPPORTER in roles:
         items.append((reverse("programmes:my_course"), _("My course")))
-        items.append((reverse("workplaces:session_list"), _("My sessions")))
     if roles & {Role.COORDINATOR, Role.UNIT_MANAGER, Role.PEER_SUPPORTER}:
         items.append((reverse("workplaces:placement_list"), _("Placements")))
     if roles & {Role.COORDINATOR, Role.UNIT_MANAGER}:
         items.append((reverse("workplaces:review_list"), _("Follow-ups")))
+    # One page: a coordinator reads the region's sessions there, a peer supporter their own.
+    if Role.COORDINATOR in roles:
+        items.append((reverse("workplaces:session_list"), _("Support sessions")))
+    elif Role.PEER_SUPPORTER in roles:
+        items.append((reverse("workplaces:session_list"), _("My sessions")))
     items.append((reverse("notifications:notification_list"), _("Notifications")))
     items.append((reverse("accounts:profile_edit"), _("My settings")))
     items.append((reverse("mfa_index"), _("Two-factor authentication")))

@@ -6,11 +6,14 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditAction, AuditEvent
+from peersupport.privacy import validate_no_identifying_data
 from tests.factories import certified_participant, person_with_role, ready_workplace
 from workplaces import actions
 from workplaces.models import Employer, SessionKind, SupportSession, Theme
@@ -50,6 +53,16 @@ def log(placement, **fields):
     )
 
 
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def guard_message(text: str) -> str:
+    with pytest.raises(ValidationError) as refused:
+        validate_no_identifying_data(text)
+    return refused.value.messages[0]
+
+
 def form_data(placement, **fields):
     return {
         "placement": placement.pk,
@@ -83,7 +96,7 @@ def test_peer_supporter_logs_a_session_and_lands_on_their_list(
     assert session.participant_count == 1
     assert session.service_user_code == "AB12"
     assert session.reflection == "Vi pratade om sömn."
-    assert "Your support session is logged" in response.content.decode()
+    assert messages_of(response) == [gettext("Your support session is logged. Thank you!")]
 
 
 def test_single_placement_is_preselected_and_hidden_and_date_is_today(
@@ -123,7 +136,13 @@ def test_without_an_active_placement_the_page_explains_why(peer_supporter, clien
 
     assert response.status_code == 200
     assert response.context["form"] is None
-    assert "once you have an active placement" in response.content.decode()
+    assert (
+        gettext(
+            "You can log support sessions once you have an active placement at a workplace. "
+            "Your coordinator sets it up."
+        )
+        in response.content.decode()
+    )
 
 
 def test_home_page_has_the_log_button_one_tap_away(peer_supporter, client_for):
@@ -161,7 +180,7 @@ def test_guard_refuses_identifying_text_next_to_the_field_and_keeps_the_input(
     assert not SupportSession.objects.exists()
     form = response.context["form"]
     assert list(form.errors) == [field]
-    assert "no service user may ever be identifiable" in form.errors[field][0]
+    assert form.errors[field] == [guard_message(text)]
     html = response.content.decode()
     assert re.search(r'<input[^>]*name="minutes" value="45"[^>]*checked', html)
     assert re.search(r'<input[^>]*name="kind" value="accompaniment"[^>]*checked', html)
@@ -291,10 +310,13 @@ def test_after_the_edit_window_the_session_is_read_only(placement, peer_supporte
     assert response["Location"] == reverse("workplaces:session_detail", args=[session.pk])
     session.refresh_from_db()
     assert session.minutes == 30
-    html = followed.content.decode()
-    assert "This one can no longer be changed" in html
+    refusal = gettext(
+        "Sessions can be changed for %(days)s days after they are logged. This one "
+        "can no longer be changed."
+    ) % {"days": 7}
+    assert messages_of(followed) == [refusal, refusal]  # once for the POST, once for the GET
     assert not followed.context["can_edit"]
-    assert url not in html
+    assert url not in followed.content.decode()
 
 
 def test_coordinator_may_read_but_not_change_a_session(placement, coordinator, client_for):
@@ -455,3 +477,17 @@ def test_session_lists_cost_the_same_queries_for_1_and_50_sessions(
     # session, user, memberships, MFA check, count, page, audit event, filter choices (2)
     with django_assert_num_queries(9):
         region.get(url)
+
+
+def test_menu_leads_to_the_sessions(coordinator, peer_supporter, unit_manager, client_for):
+    """Peer supporters find "My sessions" and coordinators "Support sessions" in the menu;
+    unit managers, who only get aggregates, find neither."""
+    url = reverse("workplaces:session_list")
+
+    def menu(user):
+        items = client_for(user).get(reverse("home")).context["nav_items"]
+        return {item["url"]: str(item["label"]) for item in items}
+
+    assert menu(peer_supporter)[url] == gettext("My sessions")
+    assert menu(coordinator)[url] == gettext("Support sessions")
+    assert url not in menu(unit_manager)
