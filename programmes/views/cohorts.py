@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from peersupport.accounts.models import Role
 from peersupport.accounts.permissions import role_required
 from peersupport.accounts.scoping import regions_for
+from peersupport.forms import add_action_error
 
 from .. import actions
 from ..completion import Progress, Standing, cohort_progress
@@ -92,15 +93,6 @@ STANDING_CSS = {
 }
 
 
-def _show_refusal(form, error: ValidationError) -> None:
-    """Put an action's refusal next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _days_summary(progress: Progress) -> str:
     return _("%(present)s of %(required)s days") % {
         "present": progress.present,
@@ -145,7 +137,7 @@ def cohort_create(request):
         try:
             cohort = actions.create_cohort(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_refusal(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -209,7 +201,7 @@ def cohort_edit(request, pk: int):
         try:
             actions.update_cohort(actor=request.user, cohort=cohort, **form.cleaned_data)
         except ValidationError as error:
-            _show_refusal(form, error)
+            add_action_error(form, error)
         else:
             messages.success(request, _("The cohort is saved."))
             return redirect("programmes:cohort_detail", pk=cohort.pk)
@@ -253,7 +245,7 @@ def session_edit(request, pk: int):
         try:
             actions.update_session(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as error:
-            _show_refusal(form, error)
+            add_action_error(form, error)
         else:
             messages.success(
                 request,
@@ -301,7 +293,7 @@ def cohort_enrol(request, pk: int):
         try:
             enrolment = actions.enrol(actor=request.user, cohort=cohort, participant=participant)
         except ValidationError as error:
-            _show_refusal(form, error)
+            add_action_error(form, error)
         else:
             if enrolment.status == EnrolmentStatus.ENROLLED:
                 messages.success(
@@ -340,7 +332,7 @@ def enrolment_withdraw(request, pk: int, enrolment_pk: int):
                 actor=request.user, enrolment=enrolment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _show_refusal(form, error)
+            add_action_error(form, error)
         else:
             message = _("%(name)s is withdrawn from the cohort.") % {"name": name}
             if moved_up:

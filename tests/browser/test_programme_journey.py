@@ -12,12 +12,11 @@ from playwright.sync_api import Page, expect
 from programmes.models import (
     Attendance,
     Cohort,
-    CourseTemplate,
     Participant,
     ParticipantStatus,
 )
 from programmes.schedule import holiday_name, is_day_off
-from tests.programmes.course_state import accepted_applicant
+from tests.programmes.course_state import accepted_applicant, default_template
 
 from .axe import assert_accessible
 
@@ -51,7 +50,6 @@ def test_coordinator_runs_a_course_to_a_verified_certificate(
     coordinator,
     stockholm,
     tmp_path,
-    django_db_serialized_rollback,
 ):
     """A coordinator creates a cohort from the default template in a week with a public
     holiday (15 days over five weeks, none on the holiday), enrols three applicants, fills
@@ -59,7 +57,7 @@ def test_coordinator_runs_a_course_to_a_verified_certificate(
     the downloaded certificate names the trainee, the course dates and the days attended,
     with a code that the public page, logged out, finds valid."""
     assert holiday_name(ASCENSION_DAY) and START.weekday() == 0
-    template = CourseTemplate.objects.get(is_default=True)
+    template = default_template()
     alma, bengt, cecilia = (
         accepted_applicant(coordinator, stockholm, name)
         for name in ("Alma Andersson", "Bengt Berg", "Cecilia Ceder")
