@@ -15,8 +15,11 @@ def navigation(request):
     items = [(reverse("home"), _("Home"))]
     if Role.COORDINATOR in roles:
         items.append((reverse("accounts:person_list"), _("People")))
+        items.append((reverse("workplaces:workplace_list"), _("Workplaces")))
     if Role.PEER_SUPPORTER in roles:
         items.append((reverse("programmes:my_course"), _("My course")))
+    if Role.UNIT_MANAGER in roles:
+        items.append((reverse("workplaces:manager_home"), _("My workplace")))
     if roles & {Role.COORDINATOR, Role.UNIT_MANAGER, Role.PEER_SUPPORTER}:
         items.append((reverse("workplaces:placement_list"), _("Placements")))
     if roles & {Role.COORDINATOR, Role.UNIT_MANAGER}:
@@ -32,13 +35,16 @@ def navigation(request):
     if user.is_staff:
         items.append((reverse("admin:index"), _("Admin")))
     current = request.path
+    # The longest matching prefix wins, so /workplaces/placements/ marks Placements only.
+    active = max(
+        (
+            url
+            for url, _label in items
+            if url == current or (url != "/" and current.startswith(url))
+        ),
+        key=len,
+        default=None,
+    )
     return {
-        "nav_items": [
-            {
-                "url": url,
-                "label": label,
-                "active": url == current or (url != "/" and current.startswith(url)),
-            }
-            for url, label in items
-        ]
+        "nav_items": [{"url": url, "label": label, "active": url == active} for url, label in items]
     }

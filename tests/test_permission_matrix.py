@@ -112,6 +112,30 @@ EXPECTED: dict[str, dict[str, int]] = {
     "workplaces:session_detail": expect(404, anonymous=LOGIN, coordinator=200, peer_supporter=200),
     # Only the author changes a session; the coordinator may read it but not change it.
     "workplaces:session_edit": expect(404, anonymous=LOGIN, coordinator=403, peer_supporter=200),
+    # Workplaces: coordinators and unit managers; the Stockholm workplace is 404 to Skåne's
+    # coordinator. The unit managers' overview opens for coordinators too (their regions'
+    # workplaces). Only coordinators register workplaces and export aggregates.
+    "workplaces:workplace_list": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=200, unit_manager=200
+    ),
+    "workplaces:workplace_create": COORDINATORS_ONLY,
+    "workplaces:organisation_create": COORDINATORS_ONLY,
+    "workplaces:workplace_detail": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=404, unit_manager=200
+    ),
+    "workplaces:readiness_confirm": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=404, unit_manager=200
+    ),
+    "workplaces:staff_training_create": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=404, unit_manager=200
+    ),
+    "workplaces:trainee_order_create": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=404, unit_manager=200
+    ),
+    "workplaces:manager_home": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=200, unit_manager=200
+    ),
+    "workplaces:aggregates_export": COORDINATORS_ONLY,
 }
 
 # How to build the URL of each pattern that takes arguments.
@@ -138,6 +162,10 @@ URL_ARGS = {
     "workplaces:review_respond": lambda ctx: {"pk": ctx["review"].pk},
     "workplaces:session_detail": lambda ctx: {"pk": ctx["support_session"].pk},
     "workplaces:session_edit": lambda ctx: {"pk": ctx["support_session"].pk},
+    "workplaces:workplace_detail": lambda ctx: {"pk": ctx["workplace"].pk},
+    "workplaces:readiness_confirm": lambda ctx: {"pk": ctx["workplace"].pk, "item": "budget"},
+    "workplaces:staff_training_create": lambda ctx: {"pk": ctx["workplace"].pk},
+    "workplaces:trainee_order_create": lambda ctx: {"pk": ctx["workplace"].pk},
 }
 
 # Requested with POST where GET is not what the view is for.

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peersupport.accounts.models import Membership, Region, Role, User
-from peersupport.accounts.scoping import has_role_in_region
+from peersupport.accounts.scoping import forget_memberships, has_role_in_region
 from peersupport.notifications.actions import schedule_notification
 from peersupport.privacy import validate_no_identifying_data
 from programmes.actions import change_status
@@ -39,7 +39,12 @@ from .models import (
     Workplace,
 )
 from .notifications import REVIEW_DUE
-from .permissions import can_manage_workplace, is_coordinator_for, managed_workplace_ids
+from .permissions import (
+    can_manage_workplace,
+    forget_managed_workplaces,
+    is_coordinator_for,
+    managed_workplace_ids,
+)
 
 PLACEABLE_STATUSES = (
     ParticipantStatus.CERTIFIED,
@@ -113,6 +118,8 @@ def assign_manager(*, actor: User, workplace: Workplace, user: User) -> None:
         defaults={"created_by": actor},
     )
     workplace.managers.add(user)
+    forget_memberships(user)
+    forget_managed_workplaces(user)
 
 
 # Readiness --------------------------------------------------------------------------------

@@ -22,6 +22,14 @@ class SessionAggregates:
     minutes: int = 0
     people_reached: int = 0
 
+    def add(self, *, date: dt.date, kind: str, themes, minutes: int, participant_count: int):
+        key = (date.replace(day=1), kind)
+        self.by_month_and_kind[key] = self.by_month_and_kind.get(key, 0) + 1
+        self.by_theme.update(themes or [])
+        self.sessions += 1
+        self.minutes += minutes
+        self.people_reached += participant_count
+
     @property
     def hours(self) -> float:
         return round(self.minutes / 60, 1)
@@ -69,11 +77,33 @@ def aggregate_sessions(sessions, *, months: int = 12, today: dt.date) -> Session
         "date", "kind", "themes", "minutes", "participant_count"
     )
     for date, kind, themes, minutes, participant_count in rows:
-        month = date.replace(day=1)
-        key = (month, kind)
-        result.by_month_and_kind[key] = result.by_month_and_kind.get(key, 0) + 1
-        result.by_theme.update(themes or [])
-        result.sessions += 1
-        result.minutes += minutes
-        result.people_reached += participant_count
+        result.add(
+            date=date,
+            kind=kind,
+            themes=themes,
+            minutes=minutes,
+            participant_count=participant_count,
+        )
+    return result
+
+
+def aggregate_sessions_by_workplace(
+    sessions, *, workplace_ids, months: int = 12, today: dt.date
+) -> dict[int, SessionAggregates]:
+    """Aggregates per workplace over the last ``months`` months, for all of them in one query."""
+    month_list = last_months(months, today)
+    result = {pk: SessionAggregates(months=month_list) for pk in workplace_ids}
+    rows = sessions.filter(
+        placement__workplace_id__in=list(result), date__gte=month_list[0], date__lte=today
+    ).values_list(
+        "placement__workplace_id", "date", "kind", "themes", "minutes", "participant_count"
+    )
+    for workplace_id, date, kind, themes, minutes, participant_count in rows:
+        result[workplace_id].add(
+            date=date,
+            kind=kind,
+            themes=themes,
+            minutes=minutes,
+            participant_count=participant_count,
+        )
     return result

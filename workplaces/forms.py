@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.accounts.models import Membership, Role
 from peersupport.forms import PrivacyGuardedFormMixin
 
 from .models import (
@@ -17,14 +20,205 @@ from .models import (
     Employer,
     Likert,
     PlacementStatus,
+    Principal,
+    ReadinessItem,
     SessionKind,
     Task,
     Theme,
+    WorkplaceType,
 )
 
 
 def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _not_in_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+
+
+# Organisations and workplaces -------------------------------------------------------------
+
+
+class OrganisationForm(PrivacyGuardedFormMixin, forms.Form):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None, empty_label=None)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    principal = forms.ChoiceField(label=_("Principal"), choices=Principal.choices)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Create organisation")))
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.region})"
+
+
+class UnitManagerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name or obj.email} ({obj.email})" if obj.full_name else obj.email
+
+
+class WorkplaceForm(PrivacyGuardedFormMixin, forms.Form):
+    # The unit's contact person is staff: their work e-mail and phone belong here.
+    identifying_fields_allowed = ("contact_email", "contact_phone")
+
+    organisation = OrganisationChoiceField(label=_("Organisation"), queryset=None)
+    name = forms.CharField(label=_("Name of the unit"), max_length=200)
+    type = forms.ChoiceField(label=_("Type"), choices=WorkplaceType.choices)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=150, required=False)
+    contact_email = forms.EmailField(label=_("Contact person's e-mail"), required=False)
+    contact_phone = forms.CharField(
+        label=_("Contact person's phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    managers = UnitManagerChoiceField(
+        label=_("Unit managers"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("People who hold the unit-manager role in the organisation's region."),
+    )
+
+    def __init__(self, *args, organisations, managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["managers"].queryset = managers
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Register workplace")))
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, managers = cleaned.get("organisation"), cleaned.get("managers")
+        if organisation and managers:
+            in_region = set(
+                Membership.objects.filter(
+                    user__in=managers, role=Role.UNIT_MANAGER, region_id=organisation.region_id
+                ).values_list("user_id", flat=True)
+            )
+            elsewhere = [str(m) for m in managers if m.pk not in in_region]
+            if elsewhere:
+                self.add_error(
+                    "managers",
+                    _("%(names)s is not a unit manager in %(region)s.")
+                    % {"names": ", ".join(elsewhere), "region": organisation.region},
+                )
+        return cleaned
+
+
+# Readiness --------------------------------------------------------------------------------
+
+
+class ReadinessForm(PrivacyGuardedFormMixin, forms.Form):
+    """Confirming one readiness item; the fields depend on the item."""
+
+    confirmed_on = forms.DateField(
+        label=_("Date confirmed"), widget=_date_input(), validators=[_not_in_future]
+    )
+    fte = forms.DecimalField(
+        label=_("Posts (FTE)"),
+        max_digits=4,
+        decimal_places=2,
+        min_value=Decimal("0.1"),
+        help_text=_("For example 1 for one full-time post, 0.5 for half time."),
+    )
+    period_start = forms.DateField(label=_("Budget from"), widget=_date_input())
+    period_end = forms.DateField(label=_("Budget until"), widget=_date_input())
+    contact_name = forms.CharField(
+        label=_("Contact in the user movement"),
+        max_length=200,
+        help_text=_("The name of the person or the association."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    FIELDS_BY_ITEM = {
+        ReadinessItem.BUDGET: ["fte", "period_start", "period_end"],
+        ReadinessItem.ANCHORING: [],
+        ReadinessItem.USER_MOVEMENT_CONTACT: ["contact_name"],
+    }
+
+    def __init__(self, *args, item: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        wanted = {"confirmed_on", "note", *self.FIELDS_BY_ITEM[item]}
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Confirm")))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The budget period must end after it starts."))
+        return cleaned
+
+
+class StaffTrainingForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Date held"), widget=_date_input(), validators=[_not_in_future]
+    )
+    staff_count = forms.IntegerField(
+        label=_("Number of staff attending"), min_value=1, max_value=1000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Record training")))
+
+
+class TraineeOrderForm(PrivacyGuardedFormMixin, forms.Form):
+    posts = forms.IntegerField(
+        label=_("Peer supporters wanted"), min_value=1, max_value=50, initial=1
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Order trainees")))
+
+
+class AggregatesExportForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=None, required=False, empty_label=_("All my regions")
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+class WorkplaceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=None, required=False, empty_label=_("All regions")
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All types")), *WorkplaceType.choices]
+    )
+    readiness = forms.ChoiceField(
+        label=_("Readiness"),
+        required=False,
+        choices=[("", _("All")), ("ready", _("Ready")), ("not_ready", _("Not ready"))],
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
 
 
 # Placements and follow-up reviews ---------------------------------------------------------

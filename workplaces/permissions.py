@@ -31,6 +31,11 @@ def managed_workplace_ids(user: User) -> set[int]:
     return cached
 
 
+def forget_managed_workplaces(user: User) -> None:
+    """Drop the cached workplace ids after the user's workplaces change."""
+    user.__dict__.pop("_managed_workplace_ids", None)
+
+
 def workplaces_visible_to(user: User) -> QuerySet[Workplace]:
     return Workplace.objects.filter(
         Q(region_id__in=coordinated_region_ids(user)) | Q(pk__in=managed_workplace_ids(user))

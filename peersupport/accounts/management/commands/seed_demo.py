@@ -3,6 +3,7 @@ from django.db import transaction
 
 from peersupport.accounts import demo
 from programmes import demo as programme_demo
+from workplaces import demo as workplace_demo
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, password: str, **options):
         demo.seed(password=password)
         programme_demo.seed()
+        workplace_demo.seed(password=password)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Log in as e.g. {demo.demo_email('koordinator.stockholm')} "
