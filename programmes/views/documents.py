@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from peersupport.accounts.models import Role
 from peersupport.accounts.permissions import role_required
@@ -33,7 +33,10 @@ VERIFY_RATE_WINDOW = 60
 
 @require_GET
 def certificate_pdf(request, pk: int):
-    """The trainee's own certificate, or any of the region's for its coordinator."""
+    """The trainee's own certificate, or any of the region's for its coordinator.
+
+    GET only: each download is written to the audit log, which a HEAD must not do.
+    """
     certificate = get_certificate_for_user_or_404(request.user, pk)
     pdf = render_certificate_pdf(certificate)
     actions.record_certificate_download(
@@ -83,7 +86,7 @@ def _verification_allowed(request) -> bool:
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def certificate_verify(request):
     """Public: is there a valid certificate with this code? Shows nothing else.
 
