@@ -59,6 +59,11 @@
     return;
   }
   grid.setAttribute("role", "grid");
+  // The cells take the focus now; the scroll area no longer needs its own tab stop.
+  const scroller = document.getElementById("attendance-grid-scroller");
+  if (scroller) {
+    scroller.removeAttribute("tabindex");
+  }
   if (help) {
     help.hidden = false;
   }

@@ -7,8 +7,10 @@ import subprocess
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
+from programmes import actions
 from programmes.models import (
     Attendance,
     Cohort,
@@ -16,7 +18,7 @@ from programmes.models import (
     ParticipantStatus,
 )
 from programmes.schedule import holiday_name, is_day_off
-from tests.programmes.course_state import accepted_applicant, default_template
+from tests.programmes.course_state import accepted_applicant, default_cohort, default_template
 
 from .axe import assert_accessible
 
@@ -212,3 +214,46 @@ def test_coordinator_runs_a_course_to_a_verified_certificate(
     expect(visitor.locator(".alert-success")).to_be_visible()
     expect(visitor.locator(".alert-danger")).to_have_count(0)
     expect(visitor.locator("body")).not_to_contain_text("Alma")
+
+
+def test_a_refused_save_shows_the_servers_message_and_restores_the_cell(
+    page: Page, live_server, login, coordinator, stockholm
+):
+    """When the cohort is closed while the grid is open, a click is refused: the server's
+    message is announced, the cell goes back to what was saved, and after a reload the
+    grid is locked."""
+    cohort = default_cohort(coordinator, stockholm, dt.date(2027, 9, 6))
+    actions.enrol(
+        actor=coordinator,
+        cohort=cohort,
+        participant=accepted_applicant(coordinator, stockholm, "Alma Andersson"),
+    )
+    login(page, coordinator)
+    page.goto(live_server.url + reverse("programmes:attendance_grid", kwargs={"pk": cohort.pk}))
+    grid = page.locator("#attendance-grid")
+    expect(grid).to_have_attribute("role", "grid")
+    first, second = grid.locator("button.attendance-cell").all()[:2]
+
+    first.click()
+    expect(grid).to_have_attribute("data-saving", "0")
+    expect(first).to_have_attribute("data-status", "present")
+    page.keyboard.press("Delete")
+    expect(grid).to_have_attribute("data-saving", "0")
+    expect(first).to_have_attribute("data-status", "")
+
+    actions.close_cohort(actor=coordinator, cohort=cohort)
+    second.click()
+
+    with translation.override("sv"):
+        refusal = gettext("The cohort is closed; its attendance and enrolments are locked.")
+    expect(page.locator("#attendance-grid-error")).to_have_text(refusal)
+    expect(second).to_have_attribute("data-status", "")
+    expect(second.locator(".attendance-abbreviation")).to_have_text(
+        first.locator(".attendance-abbreviation").inner_text()
+    )
+    assert not Attendance.objects.exists()
+
+    page.reload()
+    expect(page.locator("#attendance-locked")).to_be_visible()
+    expect(grid.locator("button.attendance-cell:disabled")).to_have_count(15)
+    assert_accessible(page)
