@@ -15,6 +15,10 @@ def navigation(request):
     items = [(reverse("home"), _("Home"))]
     if Role.COORDINATOR in roles:
         items.append((reverse("accounts:person_list"), _("People")))
+        items.append((reverse("programmes:participant_list"), _("Participants")))
+        items.append((reverse("programmes:cohort_list"), _("Cohorts")))
+        items.append((reverse("programmes:template_list"), _("Course templates")))
+        items.append((reverse("programmes:event_list"), _("Events")))
         items.append((reverse("workplaces:workplace_list"), _("Workplaces")))
     if Role.PEER_SUPPORTER in roles:
         items.append((reverse("programmes:my_course"), _("My course")))

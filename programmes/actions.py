@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +28,7 @@ from .models import (
     Certificate,
     Cohort,
     CohortStatus,
+    CourseModule,
     CourseSession,
     CourseTemplate,
     Enrolment,
@@ -35,9 +38,10 @@ from .models import (
     Participant,
     ParticipantStatus,
     StatusChange,
+    TemplateDay,
 )
-from .notifications import COURSE_DAY_REMINDER, TRAINEE_AT_RISK
-from .permissions import can_manage_region
+from .notifications import COURSE_DAY_REMINDER, EVENT_INVITATION, TRAINEE_AT_RISK
+from .permissions import can_manage_region, coordinated_region_ids
 from .schedule import plan_dates
 
 REMINDER_TIME = dt.time(9, 0)
@@ -173,6 +177,168 @@ def give_account(*, actor: User, participant: Participant, request=None) -> Part
     participant.user = user
     participant.save(update_fields=["user"])
     return participant
+
+
+# Course templates -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModulePlan:
+    """A module as the template editor leaves it; ``module`` is ``None`` for a new one."""
+
+    module: CourseModule | None
+    name: str
+    learning_aims: str = ""
+    required: bool = False
+    delete: bool = False
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """A course day: its week (0 is the first), weekday (0 is Monday) and module ids."""
+
+    week: int
+    weekday: int
+    module_ids: frozenset[int] = frozenset()
+
+
+def _require_template_editor(actor: User) -> None:
+    if not coordinated_region_ids(actor):
+        raise ValidationError(_("Only coordinators can edit course templates."))
+
+
+@transaction.atomic
+def update_course_template(
+    *,
+    actor: User,
+    template: CourseTemplate,
+    name: str,
+    description: str = "",
+    min_attendance_percent: int,
+    day_start: dt.time,
+    day_end: dt.time,
+    modules: Sequence[ModulePlan] | None = None,
+    days: Sequence[DayPlan] | None = None,
+) -> CourseTemplate:
+    """Change a course template: its name, completion rule, day times, modules and day plan.
+
+    Cohorts already scheduled keep their course days; the completion rule (minimum
+    attendance, required modules) is read from the template, so it applies to them at once.
+    Days are renumbered in course order (by week, then weekday).
+    """
+    _require_template_editor(actor)
+    template = CourseTemplate.objects.select_for_update().get(pk=template.pk)
+    name = name.strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Give the template a name.")
+    elif CourseTemplate.objects.filter(name__iexact=name).exclude(pk=template.pk).exists():
+        errors["name"] = _("Another course template already has this name.")
+    if not 1 <= min_attendance_percent <= 100:
+        errors["min_attendance_percent"] = _(
+            "The minimum attendance is a share of the course days: between 1 and 100 %."
+        )
+    if day_end <= day_start:
+        errors["day_end"] = _("A course day must end after it starts.")
+    if errors:
+        raise ValidationError(errors)
+    template.name = name
+    template.description = description.strip()
+    template.min_attendance_percent = min_attendance_percent
+    template.day_start, template.day_end = day_start, day_end
+    template.save()
+    if modules is not None:
+        _save_template_modules(template, modules)
+    if days is not None:
+        _plan_template_days(template, days)
+    unplanned = sorted(
+        template.modules.filter(required=True, days__isnull=True).values_list("name", flat=True)
+    )
+    if unplanned:
+        raise ValidationError(
+            _(
+                "A required module must be taught on at least one course day, or nobody can "
+                "complete the course. Plan it on a day or make it optional: %(names)s."
+            )
+            % {"names": ", ".join(unplanned)}
+        )
+    return template
+
+
+def _save_template_modules(template: CourseTemplate, plans: Sequence[ModulePlan]) -> None:
+    if any(plan.module and plan.module.template_id != template.pk for plan in plans):
+        raise ValidationError(_("A module of another course template cannot be changed here."))
+    doomed = [plan.module.pk for plan in plans if plan.delete and plan.module]
+    taught = sorted(
+        set(
+            CourseModule.objects.filter(pk__in=doomed, sessions__isnull=False).values_list(
+                "name", flat=True
+            )
+        )
+    )
+    if taught:
+        raise ValidationError(
+            _(
+                "Cohorts have been taught %(names)s, so the module cannot be deleted; make it "
+                "optional instead."
+            )
+            % {"names": ", ".join(taught)}
+        )
+    kept = [plan for plan in plans if not plan.delete]
+    if any(not plan.name.strip() for plan in kept):
+        raise ValidationError(_("Every module needs a name."))
+    seen: set[str] = set()
+    for plan in kept:
+        key = plan.name.strip().casefold()
+        if key in seen:
+            raise ValidationError(
+                _("Two modules are called %(name)s; give each module its own name.")
+                % {"name": plan.name.strip()}
+            )
+        seen.add(key)
+    CourseModule.objects.filter(pk__in=doomed).delete()
+    # Names are unique per template: free the old names first, so modules can swap names.
+    renamed = [plan.module.pk for plan in kept if plan.module]
+    for pk in renamed:
+        CourseModule.objects.filter(pk=pk).update(name=f"(renaming {pk})")
+    for position, plan in enumerate(kept):
+        module = plan.module or CourseModule(template=template)
+        module.name = plan.name.strip()
+        module.learning_aims = plan.learning_aims.strip()
+        module.required = plan.required
+        module.position = position
+        module.save()
+
+
+def _plan_template_days(template: CourseTemplate, plans: Sequence[DayPlan]) -> None:
+    if not plans:
+        raise ValidationError(_("A course template must keep at least one course day."))
+    if any(plan.week < 0 or plan.weekday not in TemplateDay.Weekday.values for plan in plans):
+        raise ValidationError(
+            _("Course days fall on weekdays, Monday to Friday, of week 1 or later.")
+        )
+    slots: set[tuple[int, int]] = set()
+    for plan in plans:
+        slot = (plan.week, plan.weekday)
+        if slot in slots:
+            raise ValidationError(
+                _("Two course days are planned on %(weekday)s of week %(week)s.")
+                % {"weekday": TemplateDay.Weekday(plan.weekday).label, "week": plan.week + 1}
+            )
+        slots.add(slot)
+    module_ids = set(template.modules.values_list("pk", flat=True))
+    template.days.all().delete()
+    ordered = sorted(plans, key=lambda plan: (plan.week, plan.weekday))
+    days = TemplateDay.objects.bulk_create(
+        TemplateDay(template=template, number=number, week=plan.week, weekday=plan.weekday)
+        for number, plan in enumerate(ordered, start=1)
+    )
+    DayModule = TemplateDay.modules.through
+    DayModule.objects.bulk_create(
+        DayModule(templateday_id=day.pk, coursemodule_id=module_id)
+        for day, plan in zip(days, ordered, strict=True)
+        for module_id in sorted(plan.module_ids & module_ids)
+    )
 
 
 # Course templates and cohorts -----------------------------------------------------------
@@ -619,12 +785,25 @@ def create_event(
 
 @transaction.atomic
 def invite_alumni(*, actor: User, event: Event) -> int:
-    """Invite every certified, placed or alumni participant of the event's region."""
+    """Invite every certified, placed or alumni participant of the event's region.
+
+    Those with an account are told by e-mail, unless the event has already begun (a
+    coordinator may invite afterwards only to record who came). Returns how many were
+    newly invited; inviting again invites only those who were not yet.
+    """
     _require_region(actor, event.region)
-    alumni = Participant.objects.filter(region=event.region, status__in=ALUMNI_STATUSES)
+    alumni = Participant.objects.filter(
+        region=event.region, status__in=ALUMNI_STATUSES
+    ).select_related("user")
     already = set(event.invitations.values_list("participant_id", flat=True))
-    new = [EventInvitation(event=event, participant=p) for p in alumni if p.pk not in already]
-    EventInvitation.objects.bulk_create(new)
+    new = EventInvitation.objects.bulk_create(
+        EventInvitation(event=event, participant=p) for p in alumni if p.pk not in already
+    )
+    if event.starts_at > timezone.now():
+        for invitation in new:
+            user = invitation.participant.user
+            if user is not None and user.is_active:
+                schedule_notification(recipient=user, kind=EVENT_INVITATION.key, subject=invitation)
     return len(new)
 
 

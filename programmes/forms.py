@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from peersupport.forms import PrivacyGuardedFormMixin
 
 from .actions import CERTIFICATE_CODE_ALPHABET
-from .models import AttendanceStatus
+from .models import (
+    STATUS_TRANSITIONS,
+    AttendanceStatus,
+    CourseModule,
+    CourseTemplate,
+    EventKind,
+    ParticipantStatus,
+    TemplateDay,
+)
 
 _CODE_CHARACTERS = re.compile(f"[{CERTIFICATE_CODE_ALPHABET}]{{12}}")
 
@@ -62,6 +75,224 @@ def _date_input():
 
 def _time_input():
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+# Recruitment ------------------------------------------------------------------------------
+
+
+class CohortChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({date_format(obj.start_date, 'j M Y')})"
+
+
+class ParticipantFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search name or e-mail"), required=False, max_length=150)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *ParticipantStatus.choices],
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), required=False, queryset=None, empty_label=_("All my regions")
+    )
+    cohort = CohortChoiceField(
+        label=_("Cohort"), required=False, queryset=None, empty_label=_("All cohorts")
+    )
+
+    def __init__(self, *args, regions, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["cohort"].queryset = cohorts
+
+
+class ApplicantForm(PrivacyGuardedFormMixin, forms.Form):
+    # The applicant's own contact details: what this form is for.
+    identifying_fields_allowed = ("email", "phone")
+
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None, empty_label=None)
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=settings.LANGUAGES,
+        initial="sv",
+        help_text=_("The language of the certificate and of messages to the person."),
+    )
+    applied_on = forms.DateField(
+        label=_("Applied on"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("Leave empty for today."),
+    )
+    lived_experience_declared = forms.BooleanField(
+        label=_("The applicant declares own lived experience of mental ill-health (self-declared)"),
+        help_text=_(
+            "The programme is for people with own lived experience. Record only that the "
+            "person says so themselves: never ask for or write down a diagnosis."
+        ),
+        error_messages={
+            "required": _(
+                "The applicant must declare own lived experience themselves before they can "
+                "be registered."
+            )
+        },
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Register applicant")))
+
+
+class StatusChangeForm(PrivacyGuardedFormMixin, forms.Form):
+    """The next step on a participant's path. Only the steps open from the current status
+    are offered; the action has the last word (the status may have changed meanwhile)."""
+
+    to_status = forms.ChoiceField(
+        label=_("New status"), choices=[("", _("Choose…")), *ParticipantStatus.choices]
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the path ends here (declined or left)."),
+    )
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = STATUS_TRANSITIONS.get(participant.status, set())
+        self.fields["to_status"].widget.choices = [
+            ("", _("Choose…")),
+            *((value, label) for value, label in ParticipantStatus.choices if value in allowed),
+        ]
+        self.helper = FormHelper()
+        self.helper.form_action = reverse(
+            "programmes:participant_status", kwargs={"pk": participant.pk}
+        )
+        self.helper.add_input(Submit("submit", _("Change status")))
+
+
+# Course templates -------------------------------------------------------------------------
+
+
+class CourseTemplateForm(PrivacyGuardedFormMixin, forms.ModelForm):
+    class Meta:
+        model = CourseTemplate
+        fields = ["name", "description", "min_attendance_percent", "day_start", "day_end"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "day_start": _time_input(),
+            "day_end": _time_input(),
+        }
+
+
+class CourseModuleForm(PrivacyGuardedFormMixin, forms.ModelForm):
+    class Meta:
+        model = CourseModule
+        fields = ["name", "learning_aims", "required"]
+        widgets = {"learning_aims": forms.Textarea(attrs={"rows": 2})}
+
+
+class BaseCourseModuleFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if self._should_delete_form(form) or not form.cleaned_data.get("name"):
+                continue
+            name = form.cleaned_data["name"].strip().casefold()
+            if name in seen:
+                form.add_error("name", _("Two modules cannot have the same name."))
+            seen.add(name)
+
+
+CourseModuleFormSet = forms.modelformset_factory(
+    CourseModule,
+    form=CourseModuleForm,
+    formset=BaseCourseModuleFormSet,
+    extra=1,
+    can_delete=True,
+)
+
+
+class TemplateDayForm(forms.Form):
+    """One course day of the plan. Weeks are counted from 1 here (the model counts from 0)."""
+
+    week = forms.IntegerField(label=_("Week"), min_value=1, max_value=52)
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday"), choices=[("", "—"), *TemplateDay.Weekday.choices], coerce=int
+    )
+    modules = forms.TypedMultipleChoiceField(
+        label=_("Modules"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, module_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["modules"].choices = module_choices
+
+
+TemplateDayFormSet = forms.formset_factory(TemplateDayForm, extra=1, can_delete=True)
+
+
+# Reunions and continuing education --------------------------------------------------------
+
+
+class EventForm(PrivacyGuardedFormMixin, forms.Form):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start_date = forms.DateField(label=_("Date"), widget=_date_input())
+    start_time = forms.TimeField(label=_("Starts at"), widget=_time_input())
+    end_date = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("Leave empty when the event ends the same day."),
+    )
+    end_time = forms.TimeField(label=_("Ends at"), widget=_time_input())
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Create event")))
+
+    def clean(self):
+        """Times are typed in Swedish time (Europe/Stockholm) and stored aware."""
+        data = super().clean()
+        if data.get("start_date") and data.get("start_time") and data.get("end_time"):
+            zone = timezone.get_default_timezone()
+            end_date = data.get("end_date") or data["start_date"]
+            data["starts_at"] = timezone.make_aware(
+                dt.datetime.combine(data["start_date"], data["start_time"]), zone
+            )
+            data["ends_at"] = timezone.make_aware(
+                dt.datetime.combine(end_date, data["end_time"]), zone
+            )
+        return data
+
+
+class EventAttendanceForm(forms.Form):
+    ATTENDED = {"yes": True, "no": False, "unknown": None}
+
+    attended = forms.ChoiceField(
+        label=_("Attended"),
+        choices=[("yes", _("Attended")), ("no", _("Did not attend")), ("unknown", _("Not known"))],
+    )
+
+    @property
+    def attended_value(self) -> bool | None:
+        return self.ATTENDED[self.cleaned_data["attended"]]
 
 
 # Cohorts, enrolment, attendance and completion --------------------------------------------

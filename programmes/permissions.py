@@ -16,6 +16,7 @@ from .models import (
     CourseTemplate,
     Enrolment,
     Event,
+    EventInvitation,
     Participant,
 )
 
@@ -80,6 +81,16 @@ def events_visible_to(user: User) -> QuerySet[Event]:
 
 def get_event_for_user_or_404(user: User, pk: int) -> Event:
     return get_object_or_404(events_visible_to(user).select_related("region"), pk=pk)
+
+
+def get_invitation_for_user_or_404(user: User, event: Event, pk: int) -> EventInvitation:
+    """An invitation to ``event`` (which the caller already fetched through its helper)."""
+    return get_object_or_404(
+        EventInvitation.objects.filter(
+            event=event, event__region_id__in=coordinated_region_ids(user)
+        ).select_related("participant"),
+        pk=pk,
+    )
 
 
 def can_manage_region(user: User, region) -> bool:

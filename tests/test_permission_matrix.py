@@ -17,6 +17,7 @@ from django.utils import timezone
 from peersupport.accounts.invitations import invitation_path
 from peersupport.accounts.models import Role
 from programmes import actions as programme_actions
+from programmes.models import CourseTemplate
 from workplaces import actions as workplace_actions
 from workplaces.models import SessionKind
 
@@ -48,6 +49,30 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:profile_edit": expect(200, anonymous=LOGIN),
     "accounts:invitation_accept": expect(200),
     "notifications:notification_list": expect(200, anonymous=LOGIN),
+    # Recruitment: a Stockholm applicant's record is 404 to Skåne's coordinator. POST: an
+    # empty status change shows the form again; giving an account invites and redirects.
+    "programmes:participant_list": COORDINATORS_ONLY,
+    "programmes:participant_create": COORDINATORS_ONLY,
+    "programmes:participant_detail": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=404
+    ),
+    "programmes:participant_status": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=404
+    ),
+    "programmes:participant_account": expect(
+        403, anonymous=LOGIN, coordinator=302, other_coordinator=404
+    ),
+    # Course templates are shared data: every coordinator may edit them.
+    "programmes:template_list": COORDINATORS_ONLY,
+    "programmes:template_edit": COORDINATORS_ONLY,
+    # Events: a Stockholm reunion is 404 to Skåne's coordinator; the POSTs redirect back.
+    "programmes:event_list": COORDINATORS_ONLY,
+    "programmes:event_create": COORDINATORS_ONLY,
+    "programmes:event_detail": expect(403, anonymous=LOGIN, coordinator=200, other_coordinator=404),
+    "programmes:event_invite": expect(403, anonymous=LOGIN, coordinator=302, other_coordinator=404),
+    "programmes:event_attendance": expect(
+        403, anonymous=LOGIN, coordinator=302, other_coordinator=404
+    ),
     # Cohorts: coordinators only; a Stockholm cohort is 404 to Skåne's coordinator.
     "programmes:cohort_list": COORDINATORS_ONLY,
     "programmes:cohort_create": COORDINATORS_ONLY,
@@ -142,6 +167,16 @@ EXPECTED: dict[str, dict[str, int]] = {
 URL_ARGS = {
     "accounts:person_detail": lambda ctx: {"pk": ctx["peer_supporter"].pk},
     "accounts:invitation_accept": lambda ctx: ctx["invitation_kwargs"],
+    "programmes:participant_detail": lambda ctx: {"pk": ctx["applicant"].pk},
+    "programmes:participant_status": lambda ctx: {"pk": ctx["applicant"].pk},
+    "programmes:participant_account": lambda ctx: {"pk": ctx["applicant"].pk},
+    "programmes:template_edit": lambda ctx: {"pk": ctx["course_template"].pk},
+    "programmes:event_detail": lambda ctx: {"pk": ctx["event"].pk},
+    "programmes:event_invite": lambda ctx: {"pk": ctx["event"].pk},
+    "programmes:event_attendance": lambda ctx: {
+        "pk": ctx["event"].pk,
+        "invitation_pk": ctx["event_invitation"].pk,
+    },
     "programmes:cohort_detail": lambda ctx: {"pk": ctx["cohort"].pk},
     "programmes:cohort_edit": lambda ctx: {"pk": ctx["cohort"].pk},
     "programmes:cohort_schedule": lambda ctx: {"pk": ctx["cohort"].pk},
@@ -171,6 +206,10 @@ URL_ARGS = {
 # Requested with POST where GET is not what the view is for.
 POST_ONLY = {
     "set_language",
+    "programmes:participant_status",
+    "programmes:participant_account",
+    "programmes:event_invite",
+    "programmes:event_attendance",
     "programmes:cohort_schedule",
     "programmes:certificate_reissue",
     "workplaces:placement_agree",
@@ -254,6 +293,26 @@ def matrix_context(request, stockholm, skane):
         kind=SessionKind.CONVERSATION,
         reflection="Vi pratade om sömn.",
     )
+    # A Stockholm applicant, the default course template, and a Stockholm reunion to
+    # which the region's alumni (the certified peer supporter) are invited.
+    ctx["applicant"] = programme_actions.register_applicant(
+        actor=ctx["coordinator"],
+        region=stockholm,
+        full_name="Ada Applicant",
+        email="ada.applicant@example.org",
+        lived_experience_declared=True,
+    )
+    ctx["course_template"] = CourseTemplate.objects.get(is_default=True)
+    ctx["event"] = programme_actions.create_event(
+        actor=ctx["coordinator"],
+        region=stockholm,
+        kind="reunion",
+        title="Återträff",
+        starts_at=timezone.now() + dt.timedelta(days=30),
+        ends_at=timezone.now() + dt.timedelta(days=30, hours=3),
+    )
+    programme_actions.invite_alumni(actor=ctx["coordinator"], event=ctx["event"])
+    ctx["event_invitation"] = ctx["event"].invitations.first()
     return ctx
 
 
