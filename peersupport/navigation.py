@@ -34,10 +34,13 @@ def navigation(request):
     elif Role.PEER_SUPPORTER in roles:
         items.append((reverse("workplaces:session_list"), _("My sessions")))
     items.append((reverse("notifications:notification_list"), _("Notifications")))
-    items.append((reverse("accounts:profile_edit"), _("My settings")))
-    items.append((reverse("mfa_index"), _("Two-factor authentication")))
+    # The person's own account, in the menu under their name.
+    account_items = [
+        (reverse("accounts:profile_edit"), _("My settings")),
+        (reverse("mfa_index"), _("Two-factor authentication")),
+    ]
     if user.is_staff:
-        items.append((reverse("admin:index"), _("Admin")))
+        account_items.append((reverse("admin:index"), _("Admin")))
     current = request.path
     # The longest matching prefix wins, so /workplaces/placements/ marks Placements only.
     active = max(
@@ -50,5 +53,11 @@ def navigation(request):
         default=None,
     )
     return {
-        "nav_items": [{"url": url, "label": label, "active": url == active} for url, label in items]
+        "nav_items": [
+            {"url": url, "label": label, "active": url == active} for url, label in items
+        ],
+        "account_items": [
+            {"url": url, "label": label, "active": current.startswith(url)}
+            for url, label in account_items
+        ],
     }

@@ -3,10 +3,11 @@ import os
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from peersupport.accounts.models import Role
 
-from .factories import RegionFactory, UserFactory, person_with_role
+from .factories import TEST_LANGUAGE, RegionFactory, UserFactory, person_with_role
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,6 +26,20 @@ def _test_settings(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language(request):
+    """Swedish, as the product; tests marked ``english`` compare messages as written in
+    English, so their users (and code outside a request) use English."""
+    english = request.node.get_closest_marker("english") and not request.node.get_closest_marker(
+        "swedish"
+    )
+    language = "en" if english else "sv"
+    TEST_LANGUAGE[0] = language
+    with translation.override(language):
+        yield
+    TEST_LANGUAGE[0] = "sv"
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from peersupport.accounts.models import Membership, Region, Role, User
 
 TEST_PASSWORD = "correct-horse-battery-7"
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+# The language of users made in the running test; tests marked `english` switch it.
+TEST_LANGUAGE = ["sv"]
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -23,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name", locale="sv_SE")
-    language = "sv"
+    language = factory.LazyFunction(lambda: TEST_LANGUAGE[0])
     password = factory.django.Password(TEST_PASSWORD)
 
     @factory.post_generation

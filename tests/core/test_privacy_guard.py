@@ -72,6 +72,7 @@ def test_known_examples(text, kind):
     assert kind in find_identifying_data(text)
 
 
+@pytest.mark.english
 def test_the_message_names_what_was_found():
     with pytest.raises(ValidationError) as error:
         validate_no_identifying_data("ring 070-123 45 67 eller mejla a@b.se")

@@ -13,7 +13,7 @@ from programmes.models import (
     ParticipantStatus,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 START = dt.date(2027, 9, 6)
 

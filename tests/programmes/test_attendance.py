@@ -12,7 +12,7 @@ from programmes import actions
 from programmes.models import Attendance, AttendanceStatus
 from tests.programmes.course_state import accepted_applicant, default_cohort, fill_attendance
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 START = dt.date(2027, 9, 6)
 
@@ -43,6 +43,7 @@ def save_cell(client, cohort, session, enrolment, status, reason=""):
     )
 
 
+@pytest.mark.swedish
 def test_grid_shows_trainees_by_course_days_with_states(coordinator, cohort, enrolment, client_for):
     """Rows are trainees, columns the course days with Swedish short dates; each cell
     shows its state with the full text for screen readers; without script it is read-only."""
@@ -67,8 +68,9 @@ def test_grid_shows_trainees_by_course_days_with_states(coordinator, cohort, enr
     cells = re.findall(r"<button[^>]*attendance-cell[^>]*>", content)
     assert len(cells) == 15
     assert all(" disabled" in cell for cell in cells)
-    assert 'Present</span>, <span class="attendance-context">måndag 6 september' in content
-    assert "Excused absence: Läkarbesök" in content
+    present, excused = AttendanceStatus.PRESENT.label, AttendanceStatus.EXCUSED.label
+    assert f'{present}</span>, <span class="attendance-context">måndag 6 september' in content
+    assert f"{excused}: Läkarbesök" in content
     assert 'data-locked="false"' in content
 
 

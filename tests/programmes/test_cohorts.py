@@ -17,7 +17,7 @@ from programmes.models import (
 )
 from tests.programmes.course_state import accepted_applicant, default_cohort, fill_attendance
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 START = dt.date(2027, 9, 6)  # a Monday; no public holiday in the five weeks after
 
@@ -43,6 +43,7 @@ def cohort(coordinator, stockholm):
 # List -------------------------------------------------------------------------------------
 
 
+@pytest.mark.swedish
 def test_cohort_list_shows_own_regions_cohorts_with_places_and_waiting(
     coordinator, other_coordinator, stockholm, skane, client_for
 ):
@@ -114,6 +115,7 @@ def test_create_form_preselects_the_default_template_and_offers_own_regions(
     assert form["template"].value() == CourseTemplate.objects.get(is_default=True).pk
 
 
+@pytest.mark.swedish
 def test_coordinator_creates_a_cohort_with_its_schedule(coordinator, stockholm, client_for):
     """Creating a cohort generates its 15 course days and opens the cohort page."""
     template = CourseTemplate.objects.get(is_default=True)
@@ -261,6 +263,7 @@ def test_schedule_regeneration_needs_post(coordinator, cohort, client_for):
 # Detail -----------------------------------------------------------------------------------
 
 
+@pytest.mark.swedish
 def test_cohort_page_shows_schedule_standings_and_waiting_list_in_order(
     coordinator, stockholm, client_for
 ):

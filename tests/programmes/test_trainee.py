@@ -13,7 +13,7 @@ from programmes.models import AttendanceStatus, CourseModule, CourseTemplate, Te
 
 from .course_state import accepted_applicant, certified, default_cohort
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 MY_COURSE = reverse("programmes:my_course")
 START = dt.date(2027, 9, 6)
@@ -33,6 +33,7 @@ def test_a_person_without_a_programme_record_gets_a_friendly_page(supervisor, cl
     assert "courses" not in response.context
 
 
+@pytest.mark.swedish
 def test_the_trainee_sees_the_schedule_and_own_attendance_only(
     coordinator, stockholm, trainee, peer_supporter, client_for
 ):

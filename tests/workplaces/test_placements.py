@@ -25,7 +25,7 @@ from workplaces.models import (
     WorkplaceType,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 TODAY = timezone.localdate()
 
 

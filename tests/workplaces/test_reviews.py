@@ -16,7 +16,7 @@ from tests.factories import (
 )
 from workplaces.models import FollowUpReview, Likert, ReviewRespondent, ReviewResponse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.english]
 TODAY = timezone.localdate()
 TWO_MONTHS_AGO = TODAY - relativedelta(months=2)
 
