@@ -33,7 +33,7 @@ def stacked_bar_chart(
 ) -> str:
     """A stacked bar chart with a legend, as an SVG string safe to include in HTML."""
     left, right, top, bottom = 40, 10, 10, 40
-    legend_height = 18 * ((len(series) + 2) // 3)
+    legend_height = 18 * ((len(series) + 1) // 2)
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     y_max = _nice_max(max(totals, default=0))
@@ -75,8 +75,8 @@ def stacked_bar_chart(
             f'text-anchor="middle" fill="#333">{escape(category)}</text>'
         )
     for index, s in enumerate(series):
-        lx = left + (index % 3) * (plot_w / 3)
-        ly = height + 18 * (index // 3)
+        lx = left + (index % 2) * (plot_w / 2)
+        ly = height + 18 * (index // 2)
         colour = PALETTE[index % len(PALETTE)]
         parts.append(f'<rect x="{lx:.1f}" y="{ly - 10}" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{lx + 14:.1f}" y="{ly}" fill="#333">{escape(s.label)}</text>')
