@@ -101,7 +101,9 @@ def register_applicant(
         language=language,
         lived_experience_declared=True,
         applied_on=applied_on or timezone.localdate(),
-        user=User.objects.filter(email__iexact=email).first(),
+        # An account already holding another programme record (say, in another region)
+        # stays with that record: an account has at most one.
+        user=User.objects.filter(email__iexact=email, participant__isnull=True).first(),
     )
     StatusChange.objects.create(
         participant=participant, to_status=ParticipantStatus.APPLICANT, changed_by=actor
@@ -157,6 +159,14 @@ def give_account(*, actor: User, participant: Participant, request=None) -> Part
             _("%(name)s already has an account.") % {"name": participant.full_name}
         )
     existing = User.objects.filter(email__iexact=participant.email).first()
+    if existing and Participant.objects.filter(user=existing).exists():
+        raise ValidationError(
+            _(
+                "The account with the e-mail address %(email)s already belongs to another "
+                "programme record, so it cannot be linked to %(name)s."
+            )
+            % {"email": participant.email, "name": participant.full_name}
+        )
     if (
         existing
         and Membership.objects.filter(

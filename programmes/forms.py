@@ -73,6 +73,32 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# Wide enough for any real course or event, narrow enough that planning days ahead and
+# converting Swedish time to UTC stay within what Python and PostgreSQL can hold.
+EARLIEST_DATE = dt.date(2000, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+
+
+class PlausibleDateField(forms.DateField):
+    """A date typed by a person, refused when it is far outside the programme's lifetime."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", _date_input())
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                _("Choose a date between %(earliest)s and %(latest)s.")
+                % {
+                    "earliest": date_format(EARLIEST_DATE, "j F Y"),
+                    "latest": date_format(LATEST_DATE, "j F Y"),
+                },
+                code="out_of_range",
+            )
+
+
 def _time_input():
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -110,7 +136,7 @@ class ApplicantForm(PrivacyGuardedFormMixin, forms.Form):
     identifying_fields_allowed = ("email", "phone")
 
     full_name = forms.CharField(label=_("Name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, empty_label=None)
     language = forms.ChoiceField(
@@ -119,10 +145,9 @@ class ApplicantForm(PrivacyGuardedFormMixin, forms.Form):
         initial="sv",
         help_text=_("The language of the certificate and of messages to the person."),
     )
-    applied_on = forms.DateField(
+    applied_on = PlausibleDateField(
         label=_("Applied on"),
         required=False,
-        widget=_date_input(),
         help_text=_("Leave empty for today."),
     )
     lived_experience_declared = forms.BooleanField(
@@ -247,12 +272,11 @@ class EventForm(PrivacyGuardedFormMixin, forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    start_date = forms.DateField(label=_("Date"), widget=_date_input())
+    start_date = PlausibleDateField(label=_("Date"))
     start_time = forms.TimeField(label=_("Starts at"), widget=_time_input())
-    end_date = forms.DateField(
+    end_date = PlausibleDateField(
         label=_("Ends on"),
         required=False,
-        widget=_date_input(),
         help_text=_("Leave empty when the event ends the same day."),
     )
     end_time = forms.TimeField(label=_("Ends at"), widget=_time_input())
@@ -331,9 +355,8 @@ class CohortCreateForm(CohortDetailsForm):
         empty_label=None,
         help_text=_("The course days and modules are copied from the template."),
     )
-    start_date = forms.DateField(
+    start_date = PlausibleDateField(
         label=_("Start date"),
-        widget=_date_input(),
         help_text=_(
             "The course days are planned from this date, skipping weekends and Swedish "
             "public holidays."
@@ -352,7 +375,7 @@ class CohortCreateForm(CohortDetailsForm):
 
 
 class CourseSessionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=_date_input())
+    date = PlausibleDateField(label=_("Date"))
     start_time = forms.TimeField(label=_("Starts at"), widget=_time_input())
     end_time = forms.TimeField(label=_("Ends at"), widget=_time_input())
 
