@@ -549,6 +549,8 @@ def update_support_session(
         )
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
+    if date < session.placement.start_date:
+        raise ValidationError({"date": _("The date is before the placement started.")})
     fields = _clean_session_fields(
         kind=kind,
         themes=themes,

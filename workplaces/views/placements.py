@@ -87,7 +87,9 @@ def placement_create(request):
     )
     initial = {}
     preselected = request.GET.get("workplace", "")
-    if preselected.isdigit() and workplaces.filter(pk=preselected).exists():
+    # isdigit() alone lets through digits such as "²" that the database lookup refuses.
+    is_id = preselected.isascii() and preselected.isdigit()
+    if is_id and workplaces.filter(pk=preselected).exists():
         initial["workplace"] = int(preselected)
     form = PlacementForm(
         request.POST or None, initial=initial, participants=participants, workplaces=workplaces

@@ -201,8 +201,10 @@ def workplace_create(request):
         .order_by("full_name", "email")
     )
     initial = {}
-    if request.method == "GET" and request.GET.get("organisation", "").isdigit():
-        initial["organisation"] = int(request.GET["organisation"])
+    preselected = request.GET.get("organisation", "")
+    # isdigit() alone lets through digits such as "²" that int() refuses.
+    if request.method == "GET" and preselected.isascii() and preselected.isdigit():
+        initial["organisation"] = int(preselected)
     form = WorkplaceForm(
         request.POST or None,
         organisations=organisations,

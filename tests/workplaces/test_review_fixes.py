@@ -1,0 +1,57 @@
+"""Regression tests for defects found in review of the workplaces app."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import active_placement, certified_participant, ready_workplace
+from workplaces import actions
+from workplaces.models import SessionKind, SupportSession
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "parameter"),
+    [("placement_create", "workplace"), ("workplace_create", "organisation")],
+)
+def test_a_preselection_in_non_ascii_digits_is_ignored(
+    coordinator, client_for, url_name, parameter
+):
+    """A preselected id written in digits int() refuses ("²") shows the form, not a 500."""
+    response = client_for(coordinator).get(reverse(f"workplaces:{url_name}"), {parameter: "²"})
+
+    assert response.status_code == 200
+
+
+def test_an_edited_session_cannot_move_before_the_placement_started(
+    coordinator, unit_manager, peer_supporter, stockholm, client_for
+):
+    """Editing a session refuses a date before its placement started, as logging does."""
+    workplace = ready_workplace(coordinator, stockholm, managers=[unit_manager])
+    placement = active_placement(
+        coordinator,
+        unit_manager,
+        workplace,
+        certified_participant(stockholm, peer_supporter),
+        start_date=TODAY - dt.timedelta(days=30),
+    )
+    session = actions.log_support_session(
+        actor=peer_supporter,
+        placement=placement,
+        date=TODAY,
+        minutes=30,
+        kind=SessionKind.CONVERSATION,
+    )
+
+    response = client_for(peer_supporter).post(
+        reverse("workplaces:session_edit", args=[session.pk]),
+        {"date": "2000-01-01", "minutes": "30", "kind": SessionKind.CONVERSATION},
+    )
+
+    assert response.status_code == 200
+    assert "date" in response.context["form"].errors
+    assert SupportSession.objects.get(pk=session.pk).date == TODAY
