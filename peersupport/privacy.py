@@ -42,8 +42,18 @@ def _is_identity_number(match: re.Match) -> bool:
     return True
 
 
+# Phone keyboards and word processors type other dashes than "-", and area codes are often
+# written in brackets – "(08) 123 45 67"; both are read as the plain forms above.
+_DASHES_AND_BRACKETS = {
+    **{ord(dash): "-" for dash in "\u2010\u2011\u2012\u2013\u2014\u2212"},
+    ord("("): None,
+    ord(")"): None,
+}
+
+
 def find_identifying_data(text: str) -> list[str]:
     """The kinds of identifying data found in ``text``, in a fixed order."""
+    text = text.translate(_DASHES_AND_BRACKETS)
     found = []
     if any(_is_identity_number(m) for m in _IDENTITY_NUMBER.finditer(text)):
         found.append("identity_number")

@@ -3,9 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from peersupport.privacy import validate_no_identifying_data
 from tests.factories import active_placement, certified_participant, ready_workplace
 from workplaces import actions
 from workplaces.models import SessionKind, SupportSession
@@ -55,3 +57,14 @@ def test_an_edited_session_cannot_move_before_the_placement_started(
     assert response.status_code == 200
     assert "date" in response.context["form"].errors
     assert SupportSession.objects.get(pk=session.pk).date == TODAY
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ring (08) 123 45 67", "Hans nummer är 070–123 45 67", "Personnummer 850101–1234"],
+)
+def test_the_privacy_guard_reads_other_dashes_and_bracketed_area_codes(text):
+    """A phone number with its area code in brackets, or written with an en dash, and an
+    identity number with an en dash are refused like their plain forms."""
+    with pytest.raises(ValidationError):
+        validate_no_identifying_data(text)
