@@ -68,3 +68,42 @@ def test_the_privacy_guard_reads_other_dashes_and_bracketed_area_codes(text):
     identity number with an en dash are refused like their plain forms."""
     with pytest.raises(ValidationError):
         validate_no_identifying_data(text)
+
+
+def _queries_for(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_placement_and_review_lists_cost_the_same_queries_for_1_and_4_placements(
+    coordinator, unit_manager, stockholm, client_for
+):
+    """The placement list and the follow-up list issue a fixed number of queries whatever
+    the number of rows, for the coordinator and the unit manager alike."""
+    workplace = ready_workplace(coordinator, stockholm, managers=[unit_manager])
+
+    def add_placement(number):
+        active_placement(
+            coordinator,
+            unit_manager,
+            workplace,
+            certified_participant(stockholm, name=f"Person {number}"),
+            hours_per_week=5,
+            start_date=TODAY - dt.timedelta(days=400),
+        )
+
+    add_placement(0)
+    urls = [reverse("workplaces:placement_list"), reverse("workplaces:review_list") + "?show=all"]
+    clients = [client_for(coordinator), client_for(unit_manager)]
+    before = [_queries_for(client, url) for client in clients for url in urls]
+    for number in range(1, 4):
+        add_placement(number)
+    after = [_queries_for(client, url) for client in clients for url in urls]
+
+    assert after == before
+    reviews = clients[1].get(urls[1]).context["page"].paginator.count
+    assert reviews >= 4
