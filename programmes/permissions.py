@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from peersupport.accounts.models import Role, User
-from peersupport.accounts.scoping import has_role_in_region, region_ids_for
+from peersupport.accounts.scoping import coordinated_region_ids, has_role_in_region
 
 from .models import (
     Certificate,
@@ -19,10 +19,6 @@ from .models import (
     EventInvitation,
     Participant,
 )
-
-
-def coordinated_region_ids(user: User) -> set[int]:
-    return region_ids_for(user, Role.COORDINATOR)
 
 
 def participants_visible_to(user: User) -> QuerySet[Participant]:

@@ -11,13 +11,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from peersupport.accounts.models import Role, User
-from peersupport.accounts.scoping import has_role, has_role_in_region, region_ids_for
+from peersupport.accounts.scoping import coordinated_region_ids, has_role, has_role_in_region
 
 from .models import FollowUpReview, Placement, PlacementStatus, SupportSession, Workplace
-
-
-def coordinated_region_ids(user: User) -> set[int]:
-    return region_ids_for(user, Role.COORDINATOR)
 
 
 def managed_workplace_ids(user: User) -> set[int]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 
-from .models import ROLES_REQUIRING_MFA, Membership, Region
+from .models import ROLES_REQUIRING_MFA, Membership, Region, Role
 
 _CACHE_ATTR = "_scoping_memberships"
 
@@ -43,6 +43,11 @@ def has_role(user, *roles: str) -> bool:
 def region_ids_for(user, *roles: str) -> set[int]:
     """Ids of the regions where the user holds any of ``roles``."""
     return {region for role, region in _memberships(user) if role in roles}
+
+
+def coordinated_region_ids(user) -> set[int]:
+    """The regions the user coordinates: what a coordinator's pages may show."""
+    return region_ids_for(user, Role.COORDINATOR)
 
 
 def regions_for(user, *roles: str):
