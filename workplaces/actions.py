@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from peersupport.accounts.models import Membership, Region, Role, User
 from peersupport.accounts.scoping import forget_memberships, has_role_in_region
-from peersupport.notifications.actions import schedule_notification
+from peersupport.notifications.actions import cancel_notifications, schedule_notification
 from peersupport.privacy import validate_no_identifying_data
 from programmes.actions import change_status
 from programmes.models import Participant, ParticipantStatus
@@ -417,7 +417,7 @@ def submit_review(
             raise ValidationError({field: error.messages}) from None
     if review.responses.filter(respondent=respondent).exists():
         raise ValidationError(_("You have already answered this follow-up."))
-    return ReviewResponse.objects.create(
+    response = ReviewResponse.objects.create(
         review=review,
         respondent=respondent,
         role_works=role_works,
@@ -427,6 +427,9 @@ def submit_review(
         comments=comments.strip(),
         submitted_by=actor,
     )
+    # A reminder still waiting in the outbox is no longer needed.
+    cancel_notifications(subject=review, kind=REVIEW_DUE.key, occurrence=respondent)
+    return response
 
 
 def schedule_review_reminders(*, today: dt.date | None = None) -> int:

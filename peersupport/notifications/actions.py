@@ -56,13 +56,17 @@ def schedule_notification(
     return notification, created
 
 
-def cancel_notifications(*, subject: models.Model, kind: str | None = None) -> int:
+def cancel_notifications(
+    *, subject: models.Model, kind: str | None = None, occurrence: str | None = None
+) -> int:
     """Withdraw pending notifications about ``subject`` (for example a cancelled session)."""
     pending = Notification.objects.pending().filter(
         subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
     )
     if kind:
         pending = pending.filter(kind=kind)
+    if occurrence is not None:
+        pending = pending.filter(occurrence=occurrence)
     return pending.delete()[0]
 
 

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from peersupport.accounts.models import Role
 from peersupport.accounts.permissions import role_required
 from peersupport.accounts.scoping import regions_for
+from peersupport.audit.actions import record_event
+from peersupport.audit.models import AuditAction
 from peersupport.forms import add_action_error
 
 from .. import actions
@@ -156,6 +158,7 @@ def cohort_create(request):
 @coordinator_required
 def cohort_detail(request, pk: int):
     cohort = get_cohort_for_user_or_404(request.user, pk)
+    record_event(actor=request.user, action=AuditAction.READ, obj=cohort, request=request)
     sessions, enrolments, progress = actions.cohort_standings(cohort)
     certificates = _current_certificates(cohort)
     trainees = [

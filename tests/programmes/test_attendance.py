@@ -61,7 +61,7 @@ def test_grid_shows_trainees_by_course_days_with_states(coordinator, cohort, enr
     response = client_for(coordinator).get(grid_url(cohort))
 
     content = response.content.decode()
-    assert '<time datetime="2027-09-06">mån 6 Sep</time>' in content
+    assert '<time datetime="2027-09-06">mån 6 sep</time>' in content
     (row,) = response.context["rows"]
     assert [cell.status for cell in row.cells[:3]] == ["present", "excused", ""]
     assert row.cells[1].reason == "Läkarbesök"

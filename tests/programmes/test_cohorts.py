@@ -321,10 +321,10 @@ def test_cohort_page_query_count_is_constant(
     accepted_applicant(coordinator, stockholm, "Ny Sökande")
     client = client_for(coordinator)
     client.get(reverse("home"))
-    # session, user, memberships, MFA check, cohort; sessions, their modules, enrolments,
-    # attendance, required modules; waiting list, certificates, attendance exists,
-    # applicants to enrol
-    with django_assert_num_queries(14):
+    # session, user, memberships, MFA check, cohort, the audit row; sessions, their modules,
+    # enrolments, attendance, required modules; waiting list, certificates, attendance
+    # exists, applicants to enrol
+    with django_assert_num_queries(15):
         response = client.get(detail_url(cohort))
     assert len(response.context["trainees"]) == trainees
 
@@ -642,3 +642,12 @@ def test_peer_supporter_is_denied_the_cohort_pages(peer_supporter, cohort, clien
     assert response.status_code == 403
     cohort.refresh_from_db()
     assert cohort.status != CohortStatus.CLOSED
+
+
+def test_opening_a_cohort_is_audited(coordinator, cohort, client_for):
+    """The cohort page lists names and attendance, so reading it is written to the audit log."""
+    from peersupport.audit.models import AuditAction, AuditEvent
+
+    client_for(coordinator).get(reverse("programmes:cohort_detail", args=[cohort.pk]))
+    event = AuditEvent.objects.get(action=AuditAction.READ, object_type="programmes.cohort")
+    assert (event.actor, event.object_id) == (coordinator, str(cohort.pk))

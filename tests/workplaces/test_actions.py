@@ -203,3 +203,24 @@ def test_ending_the_last_placement_returns_the_person_to_certified(
     actions.end_placement(actor=unit_manager, placement=placement, reason="Projektet slut")
     person.refresh_from_db()
     assert person.status == ParticipantStatus.CERTIFIED
+
+
+def test_answering_a_review_withdraws_its_pending_reminder(
+    coordinator, unit_manager, workplace, stockholm
+):
+    """A reminder still in the outbox goes when the person answers; the other party's stays."""
+    from peersupport.notifications.models import Notification
+
+    make_ready(unit_manager, workplace)
+    placement = propose(coordinator, workplace, certified(stockholm))
+    actions.agree_placement(actor=coordinator, placement=placement)
+    placement = actions.agree_placement(actor=unit_manager, placement=placement)
+    review = placement.reviews.get(months_after_start=1)
+    later = TODAY + dt.timedelta(days=40)
+    assert actions.schedule_review_reminders(today=later) == 2
+    actions.submit_review(
+        actor=unit_manager, review=review, role_works=4, role_clarity=4, staff_attitudes=5
+    )
+    pending = Notification.objects.pending().filter(kind="review_due")
+    assert list(pending.values_list("recipient", "occurrence")) == [(coordinator.pk, "coordinator")]
+    assert actions.schedule_review_reminders(today=later) == 0
