@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from peersupport.accounts.actions import invite_person
 from peersupport.accounts.models import Membership, Region, Role, User
+from peersupport.accounts.scoping import coordinators_of
 from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
 from peersupport.notifications.actions import schedule_notification
@@ -631,10 +632,7 @@ def _tell_coordinators_if_at_risk(cohort: Cohort, enrolment: Enrolment) -> None:
         return
     enrolment.at_risk_notified_at = timezone.now()
     enrolment.save(update_fields=["at_risk_notified_at"])
-    coordinators = User.objects.filter(
-        memberships__role=Role.COORDINATOR, memberships__region=cohort.region, is_active=True
-    ).distinct()
-    for coordinator in coordinators:
+    for coordinator in coordinators_of(cohort.region_id):
         schedule_notification(recipient=coordinator, kind=TRAINEE_AT_RISK.key, subject=enrolment)
 
 

@@ -73,11 +73,9 @@ def certified_participant(region: Region, user: User | None = None, *, name: str
     )
 
 
-def ready_workplace(
-    coordinator: User, region: Region, *, name: str = "Öppenvården Nord", managers=()
-):
-    """A workplace made ready through workplaces.actions: budget, anchoring, user-movement
-    contact and the required number of staff trainings."""
+def make_workplace_ready(actor: User, workplace) -> None:
+    """Confirm every readiness item of ``workplace`` through workplaces.actions: budget,
+    anchoring, user-movement contact and the required number of staff trainings."""
     import datetime as dt
     from decimal import Decimal
 
@@ -85,9 +83,41 @@ def ready_workplace(
     from django.utils import timezone
 
     from workplaces import actions
-    from workplaces.models import Principal, ReadinessItem, WorkplaceType
+    from workplaces.models import ReadinessItem
 
     today = timezone.localdate()
+    actions.confirm_readiness(
+        actor=actor,
+        workplace=workplace,
+        item=ReadinessItem.BUDGET,
+        fte=Decimal("1.0"),
+        period_start=today,
+        period_end=today + dt.timedelta(days=365),
+    )
+    actions.confirm_readiness(actor=actor, workplace=workplace, item=ReadinessItem.ANCHORING)
+    actions.confirm_readiness(
+        actor=actor,
+        workplace=workplace,
+        item=ReadinessItem.USER_MOVEMENT_CONTACT,
+        contact_name="RSMH Stockholm",
+    )
+    for weeks_ago in range(settings.READINESS_STAFF_TRAININGS, 0, -1):
+        actions.record_staff_training(
+            actor=actor,
+            workplace=workplace,
+            held_on=today - dt.timedelta(weeks=weeks_ago),
+            staff_count=12,
+        )
+
+
+def ready_workplace(
+    coordinator: User, region: Region, *, name: str = "Öppenvården Nord", managers=()
+):
+    """A workplace made ready through workplaces.actions: budget, anchoring, user-movement
+    contact and the required number of staff trainings."""
+    from workplaces import actions
+    from workplaces.models import Principal, WorkplaceType
+
     organisation = actions.create_organisation(
         actor=coordinator, region=region, name=f"{name} (huvudman)", principal=Principal.REGION
     )
@@ -98,28 +128,7 @@ def ready_workplace(
         type=WorkplaceType.OUTPATIENT,
         managers=managers,
     )
-    actions.confirm_readiness(
-        actor=coordinator,
-        workplace=workplace,
-        item=ReadinessItem.BUDGET,
-        fte=Decimal("1.0"),
-        period_start=today,
-        period_end=today + dt.timedelta(days=365),
-    )
-    actions.confirm_readiness(actor=coordinator, workplace=workplace, item=ReadinessItem.ANCHORING)
-    actions.confirm_readiness(
-        actor=coordinator,
-        workplace=workplace,
-        item=ReadinessItem.USER_MOVEMENT_CONTACT,
-        contact_name="RSMH Stockholm",
-    )
-    for weeks_ago in range(settings.READINESS_STAFF_TRAININGS, 0, -1):
-        actions.record_staff_training(
-            actor=coordinator,
-            workplace=workplace,
-            held_on=today - dt.timedelta(weeks=weeks_ago),
-            staff_count=12,
-        )
+    make_workplace_ready(coordinator, workplace)
     return workplace
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peersupport.accounts.models import Membership, Region, Role, User
-from peersupport.accounts.scoping import forget_memberships, has_role_in_region
+from peersupport.accounts.scoping import coordinators_of, forget_memberships, has_role_in_region
 from peersupport.notifications.actions import cancel_notifications, schedule_notification
 from peersupport.privacy import validate_no_identifying_data
 from programmes.actions import change_status
@@ -442,6 +442,7 @@ def schedule_review_reminders(*, today: dt.date | None = None) -> int:
         .prefetch_related("responses", "placement__workplace__managers")
     )
     scheduled = 0
+    coordinators_by_region: dict[int, list[User]] = {}
     for review in reviews:
         answered = {r.respondent for r in review.responses.all()}
         recipients = []
@@ -452,11 +453,10 @@ def schedule_review_reminders(*, today: dt.date | None = None) -> int:
                 if m.is_active
             ]
         if ReviewRespondent.COORDINATOR not in answered:
-            coordinators = User.objects.filter(
-                memberships__role=Role.COORDINATOR,
-                is_active=True,
-                memberships__region_id=review.placement.workplace.region_id,
-            ).distinct()
+            region_id = review.placement.workplace.region_id
+            if region_id not in coordinators_by_region:
+                coordinators_by_region[region_id] = list(coordinators_of(region_id))
+            coordinators = coordinators_by_region[region_id]
             recipients += [(c, ReviewRespondent.COORDINATOR) for c in coordinators]
         for recipient, respondent in recipients:
             _n, created = schedule_notification(
@@ -494,6 +494,13 @@ def _clean_session_fields(
     }
 
 
+def _check_session_date(placement: Placement, date: dt.date) -> None:
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    if date < placement.start_date:
+        raise ValidationError({"date": _("The date is before the placement started.")})
+
+
 @transaction.atomic
 def log_support_session(
     *,
@@ -511,10 +518,7 @@ def log_support_session(
         raise ValidationError(_("You can only log sessions in your own placement."))
     if placement.status != PlacementStatus.ACTIVE:
         raise ValidationError({"placement": _("The placement is not active.")})
-    if date > timezone.localdate():
-        raise ValidationError({"date": _("The date cannot be in the future.")})
-    if date < placement.start_date:
-        raise ValidationError({"date": _("The date is before the placement started.")})
+    _check_session_date(placement, date)
     fields = _clean_session_fields(
         kind=kind,
         themes=themes,
@@ -550,10 +554,7 @@ def update_support_session(
             _("Sessions can be changed by the person who logged them, for %(days)s days.")
             % {"days": settings.SUPPORT_SESSION_EDIT_DAYS}
         )
-    if date > timezone.localdate():
-        raise ValidationError({"date": _("The date cannot be in the future.")})
-    if date < session.placement.start_date:
-        raise ValidationError({"date": _("The date is before the placement started.")})
+    _check_session_date(session.placement, date)
     fields = _clean_session_fields(
         kind=kind,
         themes=themes,

@@ -50,6 +50,15 @@ def coordinated_region_ids(user) -> set[int]:
     return region_ids_for(user, Role.COORDINATOR)
 
 
+def coordinators_of(region_id: int):
+    """The active users who coordinate the region: who is told about its events."""
+    from .models import User
+
+    return User.objects.filter(
+        memberships__role=Role.COORDINATOR, memberships__region_id=region_id, is_active=True
+    ).distinct()
+
+
 def regions_for(user, *roles: str):
     return Region.objects.filter(pk__in=region_ids_for(user, *roles))
 

@@ -5,7 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from programmes.models import Participant, ParticipantStatus
+from programmes.models import ParticipantStatus
+from tests.factories import certified_participant, make_workplace_ready
 from workplaces import actions
 from workplaces.models import (
     Employer,
@@ -22,18 +23,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.english]
 TODAY = timezone.localdate()
 
 
-def certified(region, user=None, name="Pia Peer"):
-    """Test shortcut: a certified participant without going through a whole course."""
-    return Participant.objects.create(
-        region=region,
-        user=user,
-        full_name=name,
-        email=f"{name.split()[0].lower()}@example.org",
-        lived_experience_declared=True,
-        status=ParticipantStatus.CERTIFIED,
-    )
-
-
 @pytest.fixture
 def workplace(coordinator, unit_manager, stockholm):
     organisation = actions.create_organisation(
@@ -46,31 +35,6 @@ def workplace(coordinator, unit_manager, stockholm):
         type=WorkplaceType.OUTPATIENT,
         managers=[unit_manager],
     )
-
-
-def make_ready(actor, workplace):
-    actions.confirm_readiness(
-        actor=actor,
-        workplace=workplace,
-        item=ReadinessItem.BUDGET,
-        fte=Decimal("1.0"),
-        period_start=TODAY,
-        period_end=TODAY + dt.timedelta(days=365),
-    )
-    actions.confirm_readiness(actor=actor, workplace=workplace, item=ReadinessItem.ANCHORING)
-    actions.confirm_readiness(
-        actor=actor,
-        workplace=workplace,
-        item=ReadinessItem.USER_MOVEMENT_CONTACT,
-        contact_name="RSMH Nord",
-    )
-    for days in (30, 20, 10):
-        actions.record_staff_training(
-            actor=actor,
-            workplace=workplace,
-            held_on=TODAY - dt.timedelta(days=days),
-            staff_count=12,
-        )
 
 
 def propose(coordinator, workplace, participant, hours="20"):
@@ -103,7 +67,7 @@ def test_a_workplace_that_is_not_ready_refuses_orders_and_placements(
     assert "anchored" in message and "User-movement" in message and "0 of 3" in message
     assert "Budget" not in message
     with pytest.raises(ValidationError):
-        propose(coordinator, workplace, certified(stockholm))
+        propose(coordinator, workplace, certified_participant(stockholm))
 
 
 def test_budget_needs_fte_and_period(unit_manager, workplace):
@@ -117,8 +81,8 @@ def test_budget_needs_fte_and_period(unit_manager, workplace):
 def test_both_agree_and_the_placement_becomes_active_with_reviews(
     coordinator, unit_manager, workplace, stockholm
 ):
-    make_ready(unit_manager, workplace)
-    person = certified(stockholm)
+    make_workplace_ready(unit_manager, workplace)
+    person = certified_participant(stockholm)
     placement = propose(coordinator, workplace, person)
     placement = actions.agree_placement(actor=coordinator, placement=placement)
     assert placement.status == PlacementStatus.PROPOSED
@@ -132,8 +96,8 @@ def test_both_agree_and_the_placement_becomes_active_with_reviews(
 
 
 def test_active_placements_never_exceed_full_time(coordinator, unit_manager, workplace, stockholm):
-    make_ready(unit_manager, workplace)
-    person = certified(stockholm)
+    make_workplace_ready(unit_manager, workplace)
+    person = certified_participant(stockholm)
     first = propose(coordinator, workplace, person, hours="30")
     actions.agree_placement(actor=coordinator, placement=first)
     actions.agree_placement(actor=unit_manager, placement=first)
@@ -146,8 +110,8 @@ def test_active_placements_never_exceed_full_time(coordinator, unit_manager, wor
 def test_support_session_guard_and_group_count(
     coordinator, unit_manager, workplace, stockholm, peer_supporter
 ):
-    make_ready(unit_manager, workplace)
-    placement = propose(coordinator, workplace, certified(stockholm, user=peer_supporter))
+    make_workplace_ready(unit_manager, workplace)
+    placement = propose(coordinator, workplace, certified_participant(stockholm, peer_supporter))
     actions.agree_placement(actor=coordinator, placement=placement)
     placement = actions.agree_placement(actor=unit_manager, placement=placement)
     with pytest.raises(ValidationError) as error:
@@ -193,8 +157,8 @@ def test_support_session_guard_and_group_count(
 def test_ending_the_last_placement_returns_the_person_to_certified(
     coordinator, unit_manager, workplace, stockholm
 ):
-    make_ready(unit_manager, workplace)
-    person = certified(stockholm)
+    make_workplace_ready(unit_manager, workplace)
+    person = certified_participant(stockholm)
     placement = propose(coordinator, workplace, person)
     actions.agree_placement(actor=coordinator, placement=placement)
     actions.agree_placement(actor=unit_manager, placement=placement)
@@ -211,8 +175,8 @@ def test_answering_a_review_withdraws_its_pending_reminder(
     """A reminder still in the outbox goes when the person answers; the other party's stays."""
     from peersupport.notifications.models import Notification
 
-    make_ready(unit_manager, workplace)
-    placement = propose(coordinator, workplace, certified(stockholm))
+    make_workplace_ready(unit_manager, workplace)
+    placement = propose(coordinator, workplace, certified_participant(stockholm))
     actions.agree_placement(actor=coordinator, placement=placement)
     placement = actions.agree_placement(actor=unit_manager, placement=placement)
     review = placement.reviews.get(months_after_start=1)
