@@ -248,6 +248,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programmes.tasks.schedule_course_day_reminders_task",
         "schedule": 60.0 * 60,
     },
+    "supervision-reminders": {
+        "task": "supervision.tasks.schedule_supervision_reminders_task",
+        "schedule": 60.0 * 60,
+    },
+    # Hourly and idempotent (one row per coordinator and month), so a missed run on the
+    # first of the month is made up by the next.
+    "supervision-shortfall-summaries": {
+        "task": "supervision.tasks.schedule_shortfall_summaries_task",
+        "schedule": 60.0 * 60,
+    },
 }
 
 # The outbox: how often a notification is retried before it is given up.
@@ -306,3 +316,5 @@ SUPPORT_SESSION_EDIT_DAYS = env.int("SUPPORT_SESSION_EDIT_DAYS", default=7)
 NOTIFICATIONS_DISPATCH_ON_SCHEDULE = env.bool("NOTIFICATIONS_DISPATCH_ON_SCHEDULE", default=True)
 # The site's public address, for links in e-mail.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Supervision: how many attended sessions a month each placed peer supporter should have.
+SUPERVISION_SESSIONS_PER_MONTH = env.int("SUPERVISION_SESSIONS_PER_MONTH", default=2)

@@ -21,5 +21,6 @@ urlpatterns = [
     path("notifications/", include("peersupport.notifications.urls")),
     path("programme/", include("programmes.urls")),
     path("workplaces/", include("workplaces.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
 ]

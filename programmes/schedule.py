@@ -53,3 +53,8 @@ def plan_dates(start: dt.date, days: Iterable[tuple[int, int]]) -> list[dt.date]
             day += dt.timedelta(days=1)
         taken.append(day)
     return taken
+
+
+def is_public_holiday(day: dt.date) -> bool:
+    """A Swedish public or de facto holiday (weekends as such are not)."""
+    return day in _holidays_of_year(day.year)

@@ -79,6 +79,12 @@ def supervisor(stockholm):
 
 
 @pytest.fixture
+def other_supervisor(stockholm):
+    """A second supervisor in the same region, who leads none of the first one's groups."""
+    return person_with_role(Role.SUPERVISOR, stockholm, full_name="Olle Handledare")
+
+
+@pytest.fixture
 def unit_manager(stockholm):
     return person_with_role(Role.UNIT_MANAGER, stockholm, full_name="Johan Enhetschef")
 
@@ -98,6 +104,7 @@ ROLE_FIXTURES = [
     "other_coordinator",
     "peer_supporter",
     "supervisor",
+    "other_supervisor",
     "unit_manager",
     "researcher",
     "admin_user",

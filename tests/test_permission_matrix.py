@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from peersupport.accounts.invitations import invitation_path
 from peersupport.accounts.models import Role
+from peersupport.notifications.calendar import calendar_feed_for
 from programmes import actions as programme_actions
+from supervision import actions as supervision_actions
 from programmes.models import CourseTemplate
 from workplaces import actions as workplace_actions
 from workplaces.models import SessionKind
@@ -24,6 +26,7 @@ from workplaces.models import SessionKind
 from .conftest import ROLE_FIXTURES
 from .factories import MembershipFactory, UserFactory, active_placement, ready_workplace
 from .programmes.course_state import accepted_applicant, certified, default_cohort
+from .supervision.state import supervision_group
 
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, *ROLE_FIXTURES]
@@ -161,6 +164,89 @@ EXPECTED: dict[str, dict[str, int]] = {
         403, anonymous=LOGIN, coordinator=200, other_coordinator=200, unit_manager=200
     ),
     "workplaces:aggregates_export": COORDINATORS_ONLY,
+    # Supervision: the Stockholm group is led by `supervisor`, with the Stockholm peer
+    # supporter as member; `other_supervisor` supervises in Stockholm too, but not it.
+    "supervision:supervisor_home": expect(
+        403, anonymous=LOGIN, supervisor=200, other_supervisor=200
+    ),
+    "supervision:supervisor_list": COORDINATORS_ONLY,
+    "supervision:group_list": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=200,
+        supervisor=200,
+        other_supervisor=200,
+    ),
+    "supervision:group_create": COORDINATORS_ONLY,
+    "supervision:group_detail": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=404,
+        supervisor=200,
+        other_supervisor=404,
+    ),
+    # Who is in a group is the coordinator's decision.
+    "supervision:group_edit": STOCKHOLM_COORDINATOR,
+    "supervision:group_plan": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=404,
+        supervisor=200,
+        other_supervisor=404,
+    ),
+    "supervision:session_list": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=200,
+        supervisor=200,
+        other_supervisor=200,
+        peer_supporter=200,
+    ),
+    "supervision:session_detail": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=404,
+        supervisor=200,
+        other_supervisor=404,
+        peer_supporter=200,
+    ),
+    "supervision:session_edit": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=404,
+        supervisor=200,
+        other_supervisor=404,
+    ),
+    "supervision:session_cancel": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=404,
+        supervisor=200,
+        other_supervisor=404,
+    ),
+    "supervision:session_attendance": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=404,
+        supervisor=200,
+        other_supervisor=404,
+    ),
+    # The private note: its supervisor alone. Not the coordinator, not the member, not
+    # another supervisor of the region.
+    "supervision:session_note": expect(403, anonymous=LOGIN, supervisor=200, other_supervisor=404),
+    "supervision:session_confirm": expect(403, anonymous=LOGIN, peer_supporter=200),
+    "supervision:cadence": COORDINATORS_ONLY,
+    # Calendar: everyone's own feed settings; the feed itself answers its secret token.
+    "notifications:calendar_settings": expect(200, anonymous=LOGIN),
+    "notifications:calendar_feed": expect(200),
 }
 
 # How to build the URL of each pattern that takes arguments.
@@ -198,6 +284,16 @@ URL_ARGS = {
     "workplaces:session_detail": lambda ctx: {"pk": ctx["support_session"].pk},
     "workplaces:session_edit": lambda ctx: {"pk": ctx["support_session"].pk},
     "workplaces:workplace_detail": lambda ctx: {"pk": ctx["workplace"].pk},
+    "supervision:group_detail": lambda ctx: {"pk": ctx["supervision_group"].pk},
+    "supervision:group_edit": lambda ctx: {"pk": ctx["supervision_group"].pk},
+    "supervision:group_plan": lambda ctx: {"pk": ctx["supervision_group"].pk},
+    "supervision:session_detail": lambda ctx: {"pk": ctx["supervision_session"].pk},
+    "supervision:session_edit": lambda ctx: {"pk": ctx["supervision_session"].pk},
+    "supervision:session_cancel": lambda ctx: {"pk": ctx["supervision_session"].pk},
+    "supervision:session_attendance": lambda ctx: {"pk": ctx["supervision_session"].pk},
+    "supervision:session_note": lambda ctx: {"pk": ctx["supervision_session"].pk},
+    "supervision:session_confirm": lambda ctx: {"pk": ctx["supervision_session"].pk},
+    "notifications:calendar_feed": lambda ctx: {"token": ctx["calendar_feed"].token},
     "workplaces:readiness_confirm": lambda ctx: {"pk": ctx["workplace"].pk, "item": "budget"},
     "workplaces:staff_training_create": lambda ctx: {"pk": ctx["workplace"].pk},
     "workplaces:trainee_order_create": lambda ctx: {"pk": ctx["workplace"].pk},
@@ -313,6 +409,26 @@ def matrix_context(request, stockholm, skane):
     )
     programme_actions.invite_alumni(actor=ctx["coordinator"], event=ctx["event"])
     ctx["event_invitation"] = ctx["event"].invitations.first()
+    # A Stockholm supervision group led by the supervisor, with the placed peer supporter;
+    # its first session is today, so attendance, note and confirmation are all open.
+    ctx["supervision_group"] = supervision_group(
+        ctx["coordinator"], ctx["supervisor"], [ctx["certificate"].participant]
+    )
+    supervision_actions.register_supervisor(
+        actor=ctx["coordinator"], user=ctx["other_supervisor"], region=stockholm
+    )
+    ctx["supervision_session"] = supervision_actions.plan_series(
+        actor=ctx["coordinator"],
+        group=ctx["supervision_group"],
+        first_date=timezone.localdate(),
+        until=timezone.localdate() + dt.timedelta(weeks=12),
+        start_time=dt.time(0, 0),
+        skip_holidays=False,
+    )[0]
+    supervision_actions.save_private_note(
+        actor=ctx["supervisor"], session=ctx["supervision_session"], text="Mitt eget minne."
+    )
+    ctx["calendar_feed"] = calendar_feed_for(ctx["peer_supporter"])
     return ctx
 
 

@@ -1,0 +1,325 @@
+"""Experience-based supervision (handledning): supervisors, groups and individual
+arrangements, sessions with attendance and themes, and the supervisor's private notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peersupport.accounts.models import Region
+from programmes.models import Participant
+
+
+class Supervisor(models.Model):
+    """A person who supervises peer supporters in a region (they hold the supervisor role
+    there); whether their supervision builds on their own lived experience."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="supervisor_profiles",
+        verbose_name=_("person"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="supervisors", verbose_name=_("region")
+    )
+    experience_based = models.BooleanField(
+        _("experience-based"),
+        default=True,
+        help_text=_("The supervisor has own lived experience and supervises from it."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supervisor")
+        verbose_name_plural = _("supervisors")
+        ordering = ["user__full_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="supervisor_once_per_region")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ArrangementKind(models.TextChoices):
+    GROUP = "group", _("Group supervision")
+    INDIVIDUAL = "individual", _("Individual supervision")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class SupervisionGroupQuerySet(models.QuerySet["SupervisionGroup"]):
+    def in_regions(self, region_ids) -> SupervisionGroupQuerySet:
+        return self.filter(region_id__in=region_ids)
+
+    def active(self) -> SupervisionGroupQuerySet:
+        return self.filter(active=True)
+
+
+class SupervisionGroup(models.Model):
+    """A supervision group, or an individual arrangement (a group of one)."""
+
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="supervision_groups",
+        verbose_name=_("region"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=ArrangementKind.choices, default=ArrangementKind.GROUP
+    )
+    name = models.CharField(_("name"), max_length=150)
+    supervisor = models.ForeignKey(
+        Supervisor,
+        on_delete=models.PROTECT,
+        related_name="groups",
+        verbose_name=_("supervisor"),
+    )
+    members = models.ManyToManyField(
+        Participant,
+        blank=True,
+        related_name="supervision_groups",
+        verbose_name=_("peer supporters"),
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("usual weekday"), choices=Weekday.choices, null=True, blank=True
+    )
+    start_time = models.TimeField(_("usual time"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length (minutes)"),
+        default=90,
+        validators=[MinValueValidator(15), MaxValueValidator(480)],
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), max_length=500, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SupervisionGroupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision group")
+        verbose_name_plural = _("supervision groups")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"], name="supervision_group_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=15, duration_minutes__lte=480),
+                name="supervision_group_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupervisionTheme(models.TextChoices):
+    ROLE_BOUNDARIES = "role_boundaries", _("The role and its boundaries")
+    HARD_SITUATIONS = "hard_situations", _("Hard situations")
+    WORKPLACE = "workplace", _("Relation to the workplace")
+    OWN_RECOVERY = "own_recovery", _("Own recovery and wellbeing")
+    ETHICS = "ethics", _("Ethics")
+    OTHER = "other", _("Other")
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SupervisionSessionQuerySet(models.QuerySet["SupervisionSession"]):
+    def in_regions(self, region_ids) -> SupervisionSessionQuerySet:
+        return self.filter(group__region_id__in=region_ids)
+
+    def planned(self) -> SupervisionSessionQuerySet:
+        return self.filter(status=SessionStatus.PLANNED)
+
+    def upcoming(self, now=None) -> SupervisionSessionQuerySet:
+        return self.planned().filter(starts_at__gte=now or timezone.now())
+
+    def missing_attendance(self, now=None) -> SupervisionSessionQuerySet:
+        """Planned sessions that have started but whose attendance nobody has recorded."""
+        return self.planned().filter(
+            starts_at__lte=now or timezone.now(), attendance_recorded_at__isnull=True
+        )
+
+
+class SupervisionSession(models.Model):
+    """One supervision meeting of a group or an individual arrangement."""
+
+    group = models.ForeignKey(
+        SupervisionGroup,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("group"),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length (minutes)"), validators=[MinValueValidator(15), MaxValueValidator(480)]
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
+    cancelled_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    attendance_recorded_at = models.DateTimeField(_("attendance recorded"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("planned by"),
+    )
+
+    objects = SupervisionSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervision session")
+        verbose_name_plural = _("supervision sessions")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["group", "starts_at"]), models.Index(fields=["starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancelled_reason=""),
+                name="supervision_session_cancelled_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=15, duration_minutes__lte=480),
+                name="supervision_session_duration_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    def theme_labels(self) -> list[str]:
+        return [SupervisionTheme(t).label for t in self.themes if t in SupervisionTheme.values]
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+
+
+class SessionAttendance(models.Model):
+    """A peer supporter expected at a session; the supervisor records whether they came,
+    the peer supporter may confirm it and rate the session."""
+
+    session = models.ForeignKey(
+        SupervisionSession,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("session"),
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="supervision_attendances",
+        verbose_name=_("peer supporter"),
+    )
+    status = models.CharField(
+        _("attendance"), max_length=10, choices=AttendanceStatus.choices, blank=True
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed by the peer supporter"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (not useful) to 5 (very useful)."),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("supervision attendance")
+        verbose_name_plural = _("supervision attendance")
+        ordering = ["session", "participant__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="supervision_attendance_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="supervision_attendance_rating_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["participant", "session"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.session}"
+
+
+class SupervisorNote(models.Model):
+    """The supervisor's private note on a session: only its author ever reads it, every
+    read is audit-logged, and it is never exported."""
+
+    session = models.ForeignKey(
+        SupervisionSession,
+        on_delete=models.CASCADE,
+        related_name="notes",
+        verbose_name=_("session"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("private note"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("private note")
+        verbose_name_plural = _("private notes")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "author"], name="supervisor_note_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} ({self.author})"

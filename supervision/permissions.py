@@ -1,0 +1,116 @@
+"""Who sees what in supervision.
+
+Coordinators see their regions' groups and sessions (attendance, themes, ratings without
+names). A supervisor sees their own groups and sessions. A peer supporter sees the
+sessions they are expected at and their own attendance. The supervisor's private notes
+are read by their author only. Unit managers see nothing of supervision.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from peersupport.accounts.models import Role, User
+from peersupport.accounts.scoping import coordinated_region_ids, has_role_in_region
+
+from .models import (
+    SessionAttendance,
+    SupervisionGroup,
+    SupervisionSession,
+    Supervisor,
+    SupervisorNote,
+)
+
+
+def is_coordinator_of_region(user: User, region_id: int) -> bool:
+    return has_role_in_region(user, region_id, [Role.COORDINATOR])
+
+
+def supervisors_visible_to(user: User) -> QuerySet[Supervisor]:
+    return Supervisor.objects.filter(region_id__in=coordinated_region_ids(user))
+
+
+def get_supervisor_for_user_or_404(user: User, pk: int) -> Supervisor:
+    return get_object_or_404(supervisors_visible_to(user).select_related("user", "region"), pk=pk)
+
+
+def groups_visible_to(user: User) -> QuerySet[SupervisionGroup]:
+    """The region's groups for its coordinators; their own groups for supervisors."""
+    return SupervisionGroup.objects.filter(
+        Q(region_id__in=coordinated_region_ids(user)) | Q(supervisor__user=user)
+    )
+
+
+def get_group_for_user_or_404(user: User, pk: int) -> SupervisionGroup:
+    return get_object_or_404(
+        groups_visible_to(user).select_related("region", "supervisor__user"), pk=pk
+    )
+
+
+def can_edit_group(user: User, group: SupervisionGroup) -> bool:
+    """Who is in a group, and its settings, are the coordinator's to decide."""
+    return is_coordinator_of_region(user, group.region_id)
+
+
+def is_group_supervisor(user: User, group: SupervisionGroup) -> bool:
+    return group.supervisor.user_id == user.pk
+
+
+def can_plan_sessions(user: User, group: SupervisionGroup) -> bool:
+    """The coordinator and the group's own supervisor plan, move and cancel sessions."""
+    return can_edit_group(user, group) or is_group_supervisor(user, group)
+
+
+def can_record_attendance(user: User, session: SupervisionSession) -> bool:
+    return can_plan_sessions(user, session.group)
+
+
+def own_attendances(user: User) -> QuerySet[SessionAttendance]:
+    return SessionAttendance.objects.filter(participant__user=user)
+
+
+def sessions_visible_to(user: User) -> QuerySet[SupervisionSession]:
+    """The region's sessions for coordinators, their own for supervisors, and for a peer
+    supporter the sessions they are expected at."""
+    return SupervisionSession.objects.filter(
+        Q(group__region_id__in=coordinated_region_ids(user))
+        | Q(group__supervisor__user=user)
+        | Q(pk__in=own_attendances(user).values("session_id"))
+    )
+
+
+def get_session_for_user_or_404(user: User, pk: int) -> SupervisionSession:
+    return get_object_or_404(
+        sessions_visible_to(user).select_related("group__region", "group__supervisor__user"),
+        pk=pk,
+    )
+
+
+def get_own_attendance_or_404(user: User, session_pk: int) -> SessionAttendance:
+    return get_object_or_404(
+        own_attendances(user).select_related(
+            "session__group__region", "session__group__supervisor__user", "participant"
+        ),
+        session_id=session_pk,
+    )
+
+
+def can_write_note(user: User, session: SupervisionSession) -> bool:
+    """Only the session's supervisor keeps notes on it – not even the coordinator."""
+    return is_group_supervisor(user, session.group)
+
+
+def notes_visible_to(user: User) -> QuerySet[SupervisorNote]:
+    """A note is its author's alone, and only while they supervise the session's group."""
+    return SupervisorNote.objects.filter(author=user, session__group__supervisor__user=user)
+
+
+def get_note_session_for_user_or_404(user: User, session_pk: int) -> SupervisionSession:
+    """The session whose private note the user may keep: 404 for anyone but its supervisor."""
+    return get_object_or_404(
+        SupervisionSession.objects.filter(group__supervisor__user=user).select_related(
+            "group__region", "group__supervisor__user"
+        ),
+        pk=session_pk,
+    )
