@@ -38,6 +38,7 @@ def navigation(request):
     account_items = [
         (reverse("accounts:profile_edit"), _("My settings")),
         (reverse("mfa_index"), _("Two-factor authentication")),
+        (reverse("notifications:calendar_settings"), _("Calendar feed")),
     ]
     if user.is_staff:
         account_items.append((reverse("admin:index"), _("Admin")))
