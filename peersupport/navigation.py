@@ -33,6 +33,13 @@ def navigation(request):
         items.append((reverse("workplaces:session_list"), _("Support sessions")))
     elif Role.PEER_SUPPORTER in roles:
         items.append((reverse("workplaces:session_list"), _("My sessions")))
+    if Role.COORDINATOR in roles:
+        items.append((reverse("supervision:group_list"), _("Supervision")))
+        items.append((reverse("supervision:cadence"), _("Supervision cadence")))
+    if Role.SUPERVISOR in roles:
+        items.append((reverse("supervision:supervisor_home"), _("My supervision groups")))
+    if Role.PEER_SUPPORTER in roles:
+        items.append((reverse("supervision:session_list"), _("My supervision")))
     items.append((reverse("notifications:notification_list"), _("Notifications")))
     # The person's own account, in the menu under their name.
     account_items = [
