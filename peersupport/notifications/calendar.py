@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from peersupport.accounts.models import User
 from peersupport.accounts.scoping import coordinated_region_ids
@@ -75,6 +75,9 @@ def calendar_for(user: User, *, site_url: str, now: dt.datetime | None = None) -
             refresh_interval=REFRESH_INTERVAL,
             uid=f"calendar-{user.pk}@peersupport",
         )
+        # RFC 7986 requires VALUE=DURATION; Outlook reads its own X-PUBLISHED-TTL instead.
+        calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
+        calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
         events = [
             *_course_days(user, first_day, last_day, site_url),
             *_supervision_sessions(user, first_day, last_day, site_url),
@@ -84,7 +87,10 @@ def calendar_for(user: User, *, site_url: str, now: dt.datetime | None = None) -
     for event in events:
         event.stamp = now
         calendar.add_component(event)
-    calendar.add_missing_timezones(first_date=first_day, last_date=last_day)
+    # The VTIMEZONE covers the window only (a day either side), not the default 1970–2038.
+    calendar.add_missing_timezones(
+        first_date=first_day - dt.timedelta(days=1), last_date=last_day + dt.timedelta(days=2)
+    )
     return calendar.to_ical()
 
 
