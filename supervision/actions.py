@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from peersupport.accounts.scoping import coordinators_of, has_role_in_region
 from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
 from peersupport.notifications.actions import cancel_notifications, schedule_notification
+from peersupport.notifications.models import Notification
 from programmes.actions import REMINDER_TIME
 from programmes.models import Participant
 from programmes.schedule import is_public_holiday
@@ -161,6 +163,7 @@ def update_group(
     SessionAttendance.objects.filter(
         session__in=upcoming, participant_id__in=before - after, status=""
     ).delete()
+    _withdraw_reminders_of_leavers(upcoming, before - after)
     joined = [member for member in members if member.pk in before ^ after]
     SessionAttendance.objects.bulk_create(
         [
@@ -264,6 +267,19 @@ def _require_planner(actor: User, session: SupervisionSession) -> None:
 
 def _withdraw_reminders(session: SupervisionSession) -> None:
     cancel_notifications(subject=session, kind=SUPERVISION_REMINDER.key)
+
+
+def _withdraw_reminders_of_leavers(sessions, participant_ids: set[int]) -> None:
+    """A member who leaves is no longer expected tomorrow: withdraw their reminder still
+    waiting in the outbox."""
+    if not participant_ids:
+        return
+    Notification.objects.pending().filter(
+        kind=SUPERVISION_REMINDER.key,
+        subject_type=ContentType.objects.get_for_model(SupervisionSession),
+        subject_id__in=sessions.values("pk"),
+        recipient__participant__in=participant_ids,
+    ).delete()
 
 
 @transaction.atomic

@@ -1,5 +1,8 @@
 """Notification kinds of supervision."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from peersupport.notifications.kinds import NotificationKind, register
@@ -8,8 +11,13 @@ from peersupport.notifications.kinds import NotificationKind, register
 def _shortfall_context(notification):
     from .cadence import shortfall_rows
 
-    month = notification.occurrence
-    return {"rows": shortfall_rows(region=notification.subject, month=month), "month": month}
+    month = dt.date.fromisoformat(f"{notification.occurrence}-01")
+    return {
+        "rows": shortfall_rows(region=notification.subject, month=month),
+        # A date, so the template can name the month in the recipient's language.
+        "month": month,
+        "goal": settings.SUPERVISION_SESSIONS_PER_MONTH,
+    }
 
 
 SUPERVISION_REMINDER = register(
