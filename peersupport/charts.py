@@ -82,3 +82,60 @@ def stacked_bar_chart(
         parts.append(f'<text x="{lx + 14:.1f}" y="{ly}" fill="#333">{escape(s.label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def percent_bar_chart(
+    *,
+    title: str,
+    categories: list[str],
+    values: list[int | None],
+    width: int = 640,
+    height: int = 220,
+) -> str:
+    """One bar per category on a 0–100 % scale, its value written above it; a category
+    without a value (``None``: nothing to measure) gets a dash instead of a bar."""
+    left, right, top, bottom = 44, 10, 16, 24
+    plot_w, plot_h = width - left - right, height - top - bottom
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(title)}" class="chart" font-family="DejaVu Sans, '
+        f'sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for tick in range(5):
+        y = top + plot_h - plot_h * tick / 4
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="#ddd" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#333">'
+            f"{tick * 25} %</text>"
+        )
+    slot = plot_w / max(len(categories), 1)
+    bar_w = slot * 0.6
+    baseline = top + plot_h
+    for index, (category, value) in enumerate(zip(categories, values, strict=True)):
+        x = left + slot * index + (slot - bar_w) / 2
+        centre = x + bar_w / 2
+        if value is None:
+            label, label_y = "–", baseline - 4
+        else:
+            h = plot_h * max(0, min(value, 100)) / 100
+            label, label_y = f"{value} %", baseline - h - 4
+            if h:
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{baseline - h:.1f}" width="{bar_w:.1f}" '
+                    f'height="{h:.1f}" fill="{PALETTE[0]}"><title>{escape(category)}: '
+                    f"{value} %</title></rect>"
+                )
+        parts.append(
+            f'<text x="{centre:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="#333">'
+            f"{label}</text>"
+        )
+        parts.append(
+            f'<text x="{centre:.1f}" y="{baseline + 14}" text-anchor="middle" fill="#333">'
+            f"{escape(category)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
