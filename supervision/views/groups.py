@@ -44,10 +44,13 @@ PAST_SESSIONS_SHOWN = 25
 
 def _supervisor_rows(user: User) -> list[dict]:
     """Everyone with the supervisor role in the user's regions, registered or not, and
-    registered supervisors who no longer hold the role (their groups still name them)."""
+    registered supervisors who no longer hold the role or whose account is closed (their
+    groups still name them)."""
     region_ids = coordinated_region_ids(user)
     memberships = (
-        Membership.objects.filter(role=Role.SUPERVISOR, region_id__in=region_ids)
+        Membership.objects.filter(
+            role=Role.SUPERVISOR, region_id__in=region_ids, user__is_active=True
+        )
         .select_related("user", "region")
         .order_by("region__name", "user__full_name", "user__email")
     )
@@ -61,7 +64,7 @@ def _supervisor_rows(user: User) -> list[dict]:
         {
             "user": membership.user,
             "region": membership.region,
-            "has_role": membership.user.is_active,
+            "has_role": True,
             "supervisor": registered.pop((membership.user_id, membership.region_id), None),
         }
         for membership in memberships
