@@ -346,6 +346,12 @@ def record_attendance(
     """
     if not can_record_attendance(actor, session):
         raise ValidationError(_("Only the group's supervisor and coordinators may do this."))
+    # Locked and read afresh, so a cancellation at the same moment cannot slip in between.
+    session.status = (
+        SupervisionSession.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=session.pk)
+    )
     if session.is_cancelled:
         raise ValidationError(_("The session is cancelled."))
     if timezone.localtime(session.starts_at).date() > timezone.localdate():
