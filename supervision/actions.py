@@ -346,10 +346,11 @@ def record_attendance(
     """
     if not can_record_attendance(actor, session):
         raise ValidationError(_("Only the group's supervisor and coordinators may do this."))
-    # Locked and read afresh, so a cancellation at the same moment cannot slip in between.
-    session.status = (
+    # Locked and read afresh, so a cancellation or a move at the same moment cannot slip
+    # in between.
+    session.status, session.starts_at = (
         SupervisionSession.objects.select_for_update()
-        .values_list("status", flat=True)
+        .values_list("status", "starts_at")
         .get(pk=session.pk)
     )
     if session.is_cancelled:

@@ -343,6 +343,19 @@ def test_attendance_is_recorded_from_the_day_of_the_session(supervisor, group, a
     assert today.attendance_recorded_at is not None
 
 
+def test_a_session_moved_to_tomorrow_meanwhile_takes_no_attendance(supervisor, group, anna, bo):
+    """Through a copy loaded before the move, the session's new day still counts."""
+    session = session_on(supervisor, group, TODAY - dt.timedelta(days=1))
+    actions.reschedule_session(
+        actor=supervisor,
+        session=session,
+        starts_at=at(TODAY + dt.timedelta(days=1)),
+        duration_minutes=90,
+    )
+    with pytest.raises(ValidationError, match="from the day of the session"):
+        record(supervisor, session, {anna: PRESENT, bo: PRESENT})
+
+
 def test_an_excused_absence_needs_a_reason_and_everyone_is_recorded(
     supervisor, group, anna, bo, stockholm
 ):
