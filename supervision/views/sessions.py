@@ -2,34 +2,405 @@
 attendance and themes, the supervisor's private note, and the peer supporter's
 confirmation and rating."""
 
+from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Q, QuerySet
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from peersupport.accounts.models import Role
+from peersupport.accounts.permissions import role_required
+from peersupport.accounts.scoping import has_role
+from peersupport.forms import add_action_error
+
+from .. import actions
+from ..forms import AttendanceForm, CancelForm, ConfirmForm, NoteForm, RescheduleForm
+from ..models import AttendanceStatus, SessionAttendance, SessionStatus, SupervisionSession
+from ..permissions import (
+    can_plan_sessions,
+    can_record_attendance,
+    get_note_session_for_user_or_404,
+    get_own_attendance_or_404,
+    get_session_for_user_or_404,
+    groups_visible_to,
+    is_coordinator_of_region,
+    is_group_supervisor,
+    notes_visible_to,
+    own_attendances,
+    sessions_visible_to,
+)
+
+PAGE_SIZE = 50
+# The supervisor's home and the peer supporter's list show this many sessions to come.
+NEXT_SESSIONS_SHOWN = 5
+# The supervisor's home lists at most this many sessions still missing attendance; the
+# session list (filtered on them) has the rest.
+MISSING_SHOWN = 20
+MISSING_ATTENDANCE = "missing"
+
+
+class SessionFilterForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label=gettext_lazy("Group"),
+        required=False,
+        queryset=None,
+        empty_label=gettext_lazy("All groups"),
+    )
+    month = forms.DateField(
+        label=gettext_lazy("Month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All sessions")),
+            *SessionStatus.choices,
+            (MISSING_ATTENDANCE, gettext_lazy("Attendance not recorded")),
+        ],
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+    def apply(self, sessions: QuerySet[SupervisionSession]) -> QuerySet[SupervisionSession]:
+        filters = self.cleaned_data
+        if filters["group"]:
+            sessions = sessions.filter(group=filters["group"])
+        if filters["month"]:
+            month = filters["month"]
+            sessions = sessions.filter(starts_at__year=month.year, starts_at__month=month.month)
+        if filters["status"] == MISSING_ATTENDANCE:
+            sessions = sessions.missing_attendance()
+        elif filters["status"]:
+            sessions = sessions.filter(status=filters["status"])
+        return sessions
+
+
+def _with_attendance_counts(sessions: QuerySet[SupervisionSession]):
+    return sessions.annotate(
+        expected=Count("attendances"),
+        present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
+    )
+
+
+# Supervisor's home ------------------------------------------------------------------------
+
+
+@role_required(Role.SUPERVISOR)
 def supervisor_home(request):
-    raise NotImplementedError
+    """The groups the supervisor leads, their next sessions, and past sessions whose
+    attendance nobody has recorded yet."""
+    user = request.user
+    mine = sessions_visible_to(user).filter(group__supervisor__user=user).select_related("group")
+    groups = (
+        groups_visible_to(user)
+        .filter(supervisor__user=user, active=True)
+        .annotate(member_count=Count("members"))
+        .order_by("name", "pk")
+    )
+    upcoming = list(
+        _with_attendance_counts(mine.upcoming()).order_by("starts_at", "pk")[:NEXT_SESSIONS_SHOWN]
+    )
+    missing = list(mine.missing_attendance().order_by("starts_at", "pk")[: MISSING_SHOWN + 1])
+    return render(
+        request,
+        "supervision/supervisor_home.html",
+        {
+            "groups": groups,
+            "upcoming": upcoming,
+            "missing": missing[:MISSING_SHOWN],
+            "more_missing": len(missing) > MISSING_SHOWN,
+            "missing_filter": MISSING_ATTENDANCE,
+        },
+    )
 
 
+# Lists ------------------------------------------------------------------------------------
+
+
+@role_required(Role.COORDINATOR, Role.SUPERVISOR, Role.PEER_SUPPORTER)
 def session_list(request):
-    raise NotImplementedError
+    """Coordinators: their regions' sessions; supervisors: their own; both with filters.
+    Peer supporters: the sessions they are expected at, with their own attendance."""
+    if has_role(request.user, Role.COORDINATOR, Role.SUPERVISOR):
+        return _staff_session_list(request)
+    return _own_session_list(request)
 
 
-def session_detail(request, pk):
-    raise NotImplementedError
+def _staff_session_list(request):
+    user = request.user
+    form = SessionFilterForm(
+        request.GET or None, groups=groups_visible_to(user).order_by("name", "pk")
+    )
+    sessions = sessions_visible_to(user)
+    if form.is_valid():
+        sessions = form.apply(sessions)
+    page = Paginator(
+        _with_attendance_counts(sessions)
+        .select_related("group__supervisor__user")
+        .order_by("-starts_at", "-pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/session_list.html",
+        {"form": form, "page": page},
+    )
 
 
-def session_edit(request, pk):
-    raise NotImplementedError
+def _own_session_list(request):
+    now = timezone.now()
+    attendances = own_attendances(request.user).select_related("session__group__supervisor__user")
+    upcoming = list(
+        attendances.filter(session__starts_at__gte=now).order_by("session__starts_at", "pk")[
+            : NEXT_SESSIONS_SHOWN + 1
+        ]
+    )
+    past = Paginator(
+        attendances.filter(session__starts_at__lt=now).order_by("-session__starts_at", "-pk"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    for attendance in [*upcoming, *past]:
+        attendance.can_confirm = _confirm_refusal(attendance) is None
+    return render(
+        request,
+        "supervision/session_list_own.html",
+        {
+            "upcoming": upcoming[:NEXT_SESSIONS_SHOWN],
+            "more_upcoming": len(upcoming) > NEXT_SESSIONS_SHOWN,
+            "page": past,
+        },
+    )
 
 
-def session_cancel(request, pk):
-    raise NotImplementedError
+# One session ------------------------------------------------------------------------------
 
 
-def session_attendance(request, pk):
-    raise NotImplementedError
+@role_required(Role.COORDINATOR, Role.SUPERVISOR, Role.PEER_SUPPORTER)
+def session_detail(request, pk: int):
+    """The session for its region's coordinators, its supervisor and the peer supporters
+    expected at it. The supervisor's private note is never shown here."""
+    user = request.user
+    session = get_session_for_user_or_404(user, pk)
+    is_coordinator = is_coordinator_of_region(user, session.group.region_id)
+    is_supervisor = is_group_supervisor(user, session.group)
+    context = {
+        "session": session,
+        "is_staff_view": is_coordinator or is_supervisor,
+        "is_supervisor": is_supervisor,
+    }
+    if is_coordinator or is_supervisor:
+        attendances = session.attendances.select_related("participant")
+        can_plan = can_plan_sessions(user, session.group)
+        context.update(
+            attendances=attendances,
+            ratings=attendances.filter(rating__isnull=False).aggregate(
+                average=Avg("rating"), count=Count("pk")
+            ),
+            # Comments go to coordinators without names, in an order that tells nothing.
+            comments=(
+                list(
+                    attendances.exclude(comment="")
+                    .order_by("comment")
+                    .values_list("comment", flat=True)
+                )
+                if is_coordinator
+                else []
+            ),
+            can_move=can_plan and _movable(session),
+            can_record_attendance=can_record_attendance(user, session) and not session.is_cancelled,
+        )
+    else:
+        own = own_attendances(user).filter(session=session).select_related("session").first()
+        context.update(own=own, can_confirm=own is not None and _confirm_refusal(own) is None)
+    return render(request, "supervision/session_detail.html", context)
 
 
-def session_note(request, pk):
-    raise NotImplementedError
+def _movable(session: SupervisionSession) -> bool:
+    return not session.is_cancelled and not session.attendance_recorded_at
 
 
-def session_confirm(request, pk):
-    raise NotImplementedError
+def _planned_session_or_403(request, pk: int) -> SupervisionSession:
+    session = get_session_for_user_or_404(request.user, pk)
+    if not can_plan_sessions(request.user, session.group):
+        raise PermissionDenied
+    return session
+
+
+@role_required(Role.COORDINATOR, Role.SUPERVISOR)
+def session_edit(request, pk: int):
+    """Move a session, or change its length, place or video link."""
+    session = _planned_session_or_403(request, pk)
+    form = None
+    if _movable(session):
+        starts = timezone.localtime(session.starts_at)
+        form = RescheduleForm(
+            request.POST or None,
+            initial={
+                "date": starts.date(),
+                "start_time": starts.time(),
+                "duration_minutes": session.duration_minutes,
+                "place": session.place,
+                "video_link": session.video_link,
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                actions.reschedule_session(
+                    actor=request.user, session=session, **form.session_fields()
+                )
+            except ValidationError as error:
+                add_action_error(form, error)
+            else:
+                messages.success(request, _("The supervision session is saved."))
+                return redirect("supervision:session_detail", pk=session.pk)
+    return render(request, "supervision/session_edit.html", {"session": session, "form": form})
+
+
+@role_required(Role.COORDINATOR, Role.SUPERVISOR)
+def session_cancel(request, pk: int):
+    """Cancel a session with a reason; it stays in the calendar as cancelled."""
+    session = _planned_session_or_403(request, pk)
+    form = None
+    if _movable(session):
+        form = CancelForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                actions.cancel_session(
+                    actor=request.user, session=session, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                add_action_error(form, error)
+            else:
+                messages.success(request, _("The session is cancelled."))
+                return redirect("supervision:session_detail", pk=session.pk)
+    return render(request, "supervision/session_cancel.html", {"session": session, "form": form})
+
+
+@role_required(Role.COORDINATOR, Role.SUPERVISOR)
+def session_attendance(request, pk: int):
+    """Who came (present, absent, or excused with a reason) and the themes, from the day
+    of the session on; recording again corrects the record."""
+    session = get_session_for_user_or_404(request.user, pk)
+    if not can_record_attendance(request.user, session):
+        raise PermissionDenied
+    too_early = timezone.localtime(session.starts_at).date() > timezone.localdate()
+    form = None
+    if not session.is_cancelled and not too_early:
+        form = AttendanceForm(
+            request.POST or None,
+            attendances=session.attendances.select_related("participant"),
+            initial={"themes": session.themes},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                actions.record_attendance(
+                    actor=request.user,
+                    session=session,
+                    statuses=form.statuses(),
+                    themes=form.cleaned_data["themes"],
+                )
+            except ValidationError as error:
+                add_action_error(form, error)
+            else:
+                messages.success(request, _("Attendance and themes are saved."))
+                return redirect("supervision:session_detail", pk=session.pk)
+    return render(
+        request,
+        "supervision/session_attendance.html",
+        {"session": session, "form": form, "too_early": too_early},
+    )
+
+
+# The supervisor's private note ------------------------------------------------------------
+
+
+@never_cache
+@role_required(Role.SUPERVISOR)
+def session_note(request, pk: int):
+    """The supervisor's own note on the session. Every time the page shows a saved note,
+    the read is written to the audit log."""
+    session = get_note_session_for_user_or_404(request.user, pk)
+    note = notes_visible_to(request.user).filter(session=session).first()
+    if request.method == "POST":
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = actions.save_private_note(
+                    actor=request.user, session=session, text=form.cleaned_data["text"]
+                )
+            except ValidationError as error:
+                add_action_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Your note is saved.") if saved.pk else _("Your note is deleted."),
+                )
+                return redirect("supervision:session_detail", pk=session.pk)
+    else:
+        form = NoteForm(initial={"text": note.text if note else ""})
+        if note:
+            actions.record_note_read(actor=request.user, note=note, request=request)
+    return render(
+        request, "supervision/session_note.html", {"session": session, "form": form, "note": note}
+    )
+
+
+# The peer supporter's confirmation --------------------------------------------------------
+
+
+def _confirm_refusal(attendance: SessionAttendance) -> str | None:
+    """Why the peer supporter can't confirm this session now (as the action would say)."""
+    session = attendance.session
+    if session.is_cancelled:
+        return _("The session was cancelled.")
+    if not session.has_started:
+        return _("You can confirm once the session has started.")
+    if attendance.status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED):
+        return _("Your supervisor recorded you as absent. Talk to them if that is wrong.")
+    return None
+
+
+@role_required(Role.PEER_SUPPORTER)
+def session_confirm(request, pk: int):
+    """The peer supporter confirms they were there and may rate the session."""
+    attendance = get_own_attendance_or_404(request.user, pk)
+    form = ConfirmForm(
+        request.POST or None,
+        initial={"rating": attendance.rating, "comment": attendance.comment},
+    )
+    refusal = _confirm_refusal(attendance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.confirm_attendance(
+                actor=request.user,
+                attendance=attendance,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            add_action_error(form, error)
+        else:
+            messages.success(request, _("Thank you! Your answer is saved."))
+            return redirect("supervision:session_list")
+    return render(
+        request,
+        "supervision/session_confirm.html",
+        {
+            "attendance": attendance,
+            "session": attendance.session,
+            "form": form,
+            "refusal": refusal,
+        },
+    )
