@@ -3,6 +3,7 @@ from django.db import transaction
 
 from peersupport.accounts import demo
 from programmes import demo as programme_demo
+from supervision import demo as supervision_demo
 from workplaces import demo as workplace_demo
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         demo.seed(password=password)
         programme_demo.seed()
         workplace_demo.seed(password=password)
+        supervision_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Log in as e.g. {demo.demo_email('koordinator.stockholm')} "
