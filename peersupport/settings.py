@@ -318,3 +318,5 @@ NOTIFICATIONS_DISPATCH_ON_SCHEDULE = env.bool("NOTIFICATIONS_DISPATCH_ON_SCHEDUL
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Supervision: how many attended sessions a month each placed peer supporter should have.
 SUPERVISION_SESSIONS_PER_MONTH = env.int("SUPERVISION_SESSIONS_PER_MONTH", default=2)
+# Session ratings are shown (average, comments) only once this many people have rated.
+SUPERVISION_RATINGS_SHOWN_FROM = env.int("SUPERVISION_RATINGS_SHOWN_FROM", default=3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +42,8 @@ from .permissions import (
     is_coordinator_of_region,
 )
 
+# The monthly shortfall summary goes out on this day of the following month.
+SHORTFALL_SUMMARY_DAY = 3
 # A series never plans more than this many sessions at once (a year of weekly meetings).
 MAX_SERIES_SESSIONS = 53
 
@@ -412,6 +415,18 @@ def record_note_read(*, actor: User, note: SupervisorNote, request=None) -> None
     record_event(actor=actor, action=AuditAction.READ, obj=note, request=request)
 
 
+def confirmation_refusal(attendance: SessionAttendance) -> str | None:
+    """Why the peer supporter can't confirm this session now, or None if they can."""
+    session = attendance.session
+    if session.is_cancelled:
+        return _("The session was cancelled.")
+    if not session.has_started:
+        return _("You can confirm once the session has started.")
+    if attendance.status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED):
+        return _("Your supervisor recorded you as absent. Talk to them if that is wrong.")
+    return None
+
+
 @transaction.atomic
 def confirm_attendance(
     *, actor: User, attendance: SessionAttendance, rating: int | None = None, comment: str = ""
@@ -422,15 +437,9 @@ def confirm_attendance(
     """
     if attendance.participant.user_id != actor.pk:
         raise ValidationError(_("You can only confirm your own attendance."))
-    session = attendance.session
-    if session.is_cancelled:
-        raise ValidationError(_("The session was cancelled."))
-    if not session.has_started:
-        raise ValidationError(_("You can confirm once the session has started."))
-    if attendance.status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED):
-        raise ValidationError(
-            _("Your supervisor recorded you as absent. Talk to them if that is wrong.")
-        )
+    refusal = confirmation_refusal(attendance)
+    if refusal:
+        raise ValidationError(refusal)
     if rating is not None and not 1 <= rating <= 5:
         raise ValidationError({"rating": _("Rate from 1 to 5.")})
     attendance.confirmed_at = attendance.confirmed_at or timezone.now()
@@ -478,6 +487,13 @@ def schedule_shortfall_summaries(*, month: dt.date | None = None) -> int:
     from .cadence import shortfalls_by_region
 
     month = (month or (timezone.localdate().replace(day=1) - dt.timedelta(days=1))).replace(day=1)
+    # Sent a few days into the next month, so the month's last sessions can be recorded
+    # first; the summary is written when it is sent.
+    send_from = timezone.make_aware(
+        dt.datetime.combine(
+            month + relativedelta(months=1, day=SHORTFALL_SUMMARY_DAY), REMINDER_TIME
+        )
+    )
     scheduled = 0
     for region in Region.objects.filter(pk__in=shortfalls_by_region(month)):
         for coordinator in coordinators_of(region.pk):
@@ -486,6 +502,7 @@ def schedule_shortfall_summaries(*, month: dt.date | None = None) -> int:
                 kind=SUPERVISION_SHORTFALL.key,
                 subject=region,
                 occurrence=month.strftime("%Y-%m"),
+                due_at=max(send_from, timezone.now()),
             )
             scheduled += created
     return scheduled

@@ -8,13 +8,21 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from dateutil.relativedelta import relativedelta
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peersupport.forms import PrivacyGuardedFormMixin
 from programmes.forms import PlausibleDateField
 
-from .models import ArrangementKind, AttendanceStatus, SupervisionTheme, Weekday
+from .models import (
+    ArrangementKind,
+    AttendanceStatus,
+    SessionStatus,
+    SupervisionSession,
+    SupervisionTheme,
+    Weekday,
+)
 
 
 def _time_input():
@@ -305,3 +313,48 @@ class ConfirmForm(PrivacyGuardedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("I was there")))
+
+
+# The session list's filter: a status value for sessions still missing attendance.
+MISSING_ATTENDANCE = "missing"
+
+
+class SessionFilterForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label=_("Group"),
+        required=False,
+        queryset=None,
+        empty_label=_("All groups"),
+    )
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All sessions")),
+            *SessionStatus.choices,
+            (MISSING_ATTENDANCE, _("Attendance not recorded")),
+        ],
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+    def apply(self, sessions: QuerySet[SupervisionSession]) -> QuerySet[SupervisionSession]:
+        filters = self.cleaned_data
+        if filters["group"]:
+            sessions = sessions.filter(group=filters["group"])
+        if filters["month"]:
+            month = filters["month"]
+            sessions = sessions.filter(starts_at__year=month.year, starts_at__month=month.month)
+        if filters["status"] == MISSING_ATTENDANCE:
+            sessions = sessions.missing_attendance()
+        elif filters["status"]:
+            sessions = sessions.filter(status=filters["status"])
+        return sessions

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Notification
+from .models import CalendarFeed, Notification
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -30,3 +30,18 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["recipient"]
     date_hierarchy = "due_at"
     readonly_fields = ["created_at", "sent_at", "attempts", "last_error", "failed_at", "title"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    """Who has a calendar feed and since when; the secret token itself is never shown."""
+
+    list_display = ["user", "created_at"]
+    list_filter = [("created_at", admin.DateFieldListFilter)]
+    search_fields = ["user__email", "user__full_name"]
+    list_select_related = ["user"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

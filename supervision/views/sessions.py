@@ -4,7 +4,7 @@ confirmation and rating."""
 
 from __future__ import annotations
 
-from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -12,7 +12,6 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from peersupport.accounts.models import Role
@@ -21,8 +20,16 @@ from peersupport.accounts.scoping import has_role
 from peersupport.forms import add_action_error
 
 from .. import actions
-from ..forms import AttendanceForm, CancelForm, ConfirmForm, NoteForm, RescheduleForm
-from ..models import AttendanceStatus, SessionAttendance, SessionStatus, SupervisionSession
+from ..forms import (
+    MISSING_ATTENDANCE,
+    AttendanceForm,
+    CancelForm,
+    ConfirmForm,
+    NoteForm,
+    RescheduleForm,
+    SessionFilterForm,
+)
+from ..models import AttendanceStatus, SupervisionSession
 from ..permissions import (
     can_plan_sessions,
     can_record_attendance,
@@ -43,48 +50,6 @@ NEXT_SESSIONS_SHOWN = 5
 # The supervisor's home lists at most this many sessions still missing attendance; the
 # session list (filtered on them) has the rest.
 MISSING_SHOWN = 20
-MISSING_ATTENDANCE = "missing"
-
-
-class SessionFilterForm(forms.Form):
-    group = forms.ModelChoiceField(
-        label=gettext_lazy("Group"),
-        required=False,
-        queryset=None,
-        empty_label=gettext_lazy("All groups"),
-    )
-    month = forms.DateField(
-        label=gettext_lazy("Month"),
-        required=False,
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("All sessions")),
-            *SessionStatus.choices,
-            (MISSING_ATTENDANCE, gettext_lazy("Attendance not recorded")),
-        ],
-    )
-
-    def __init__(self, *args, groups, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups
-
-    def apply(self, sessions: QuerySet[SupervisionSession]) -> QuerySet[SupervisionSession]:
-        filters = self.cleaned_data
-        if filters["group"]:
-            sessions = sessions.filter(group=filters["group"])
-        if filters["month"]:
-            month = filters["month"]
-            sessions = sessions.filter(starts_at__year=month.year, starts_at__month=month.month)
-        if filters["status"] == MISSING_ATTENDANCE:
-            sessions = sessions.missing_attendance()
-        elif filters["status"]:
-            sessions = sessions.filter(status=filters["status"])
-        return sessions
 
 
 def _with_attendance_counts(sessions: QuerySet[SupervisionSession]):
@@ -172,7 +137,7 @@ def _own_session_list(request):
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     for attendance in [*upcoming, *past]:
-        attendance.can_confirm = _confirm_refusal(attendance) is None
+        attendance.can_confirm = actions.confirmation_refusal(attendance) is None
     return render(
         request,
         "supervision/session_list_own.html",
@@ -203,11 +168,16 @@ def session_detail(request, pk: int):
     if is_coordinator or is_supervisor:
         attendances = session.attendances.select_related("participant")
         can_plan = can_plan_sessions(user, session.group)
+        ratings = attendances.filter(rating__isnull=False).aggregate(
+            average=Avg("rating"), count=Count("pk")
+        )
+        # Too few ratings would let the supervisor (or coordinator) tell who gave which.
+        ratings_shown = ratings["count"] >= settings.SUPERVISION_RATINGS_SHOWN_FROM
         context.update(
             attendances=attendances,
-            ratings=attendances.filter(rating__isnull=False).aggregate(
-                average=Avg("rating"), count=Count("pk")
-            ),
+            ratings=ratings,
+            ratings_shown=ratings_shown,
+            ratings_shown_from=settings.SUPERVISION_RATINGS_SHOWN_FROM,
             # Comments go to coordinators without names, in an order that tells nothing.
             comments=(
                 list(
@@ -215,7 +185,7 @@ def session_detail(request, pk: int):
                     .order_by("comment")
                     .values_list("comment", flat=True)
                 )
-                if is_coordinator
+                if is_coordinator and ratings_shown
                 else []
             ),
             can_move=can_plan and _movable(session),
@@ -223,7 +193,9 @@ def session_detail(request, pk: int):
         )
     else:
         own = own_attendances(user).filter(session=session).select_related("session").first()
-        context.update(own=own, can_confirm=own is not None and _confirm_refusal(own) is None)
+        context.update(
+            own=own, can_confirm=own is not None and actions.confirmation_refusal(own) is None
+        )
     return render(request, "supervision/session_detail.html", context)
 
 
@@ -360,18 +332,6 @@ def session_note(request, pk: int):
 # The peer supporter's confirmation --------------------------------------------------------
 
 
-def _confirm_refusal(attendance: SessionAttendance) -> str | None:
-    """Why the peer supporter can't confirm this session now (as the action would say)."""
-    session = attendance.session
-    if session.is_cancelled:
-        return _("The session was cancelled.")
-    if not session.has_started:
-        return _("You can confirm once the session has started.")
-    if attendance.status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED):
-        return _("Your supervisor recorded you as absent. Talk to them if that is wrong.")
-    return None
-
-
 @role_required(Role.PEER_SUPPORTER)
 def session_confirm(request, pk: int):
     """The peer supporter confirms they were there and may rate the session."""
@@ -380,7 +340,7 @@ def session_confirm(request, pk: int):
         request.POST or None,
         initial={"rating": attendance.rating, "comment": attendance.comment},
     )
-    refusal = _confirm_refusal(attendance)
+    refusal = actions.confirmation_refusal(attendance)
     if request.method == "POST" and form.is_valid():
         try:
             actions.confirm_attendance(

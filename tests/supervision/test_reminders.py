@@ -318,8 +318,15 @@ def test_every_coordinator_of_the_region_gets_one_summary_a_month_when_someone_f
         last_months_group,
         [{klara: PRESENT, leo: PRESENT}, {klara: PRESENT, leo: (AttendanceStatus.ABSENT, "")}],
     )
+    scheduled_from = timezone.now()
     assert actions.schedule_shortfall_summaries() == 2
     assert actions.schedule_shortfall_summaries() == 0
+    # Due at nine on the third, so the month's last sessions can be recorded first.
+    third = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate().replace(day=3), dt.time(9, 0))
+    )
+    for summary in summaries():
+        assert summary.due_at == third or third < scheduled_from <= summary.due_at
     assert actions.schedule_shortfall_summaries(month=last_month()) == 0
 
     assert sorted(summaries().values_list("recipient_id", flat=True)) == sorted(
@@ -404,6 +411,8 @@ def test_the_worker_sends_the_summary_once_to_the_coordinator(
     )
 
     send_twice(celery_worker_process, schedule_shortfall_summaries_task)
+    # Due on the third of the month: on the first two days, bring it forward.
+    summaries().filter(due_at__gt=timezone.now()).update(due_at=timezone.now())
     celery_worker_process.wait_for_task(celery_worker_process.send(dispatch_notifications))
 
     (message,) = celery_worker_process.sent_mail()
