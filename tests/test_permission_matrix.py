@@ -18,8 +18,8 @@ from peersupport.accounts.invitations import invitation_path
 from peersupport.accounts.models import Role
 from peersupport.notifications.calendar import calendar_feed_for
 from programmes import actions as programme_actions
-from supervision import actions as supervision_actions
 from programmes.models import CourseTemplate
+from supervision import actions as supervision_actions
 from workplaces import actions as workplace_actions
 from workplaces.models import SessionKind
 
