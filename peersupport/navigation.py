@@ -37,7 +37,7 @@ def navigation(request):
         items.append((reverse("supervision:group_list"), _("Supervision")))
         items.append((reverse("supervision:cadence"), _("Supervision cadence")))
     if Role.SUPERVISOR in roles:
-        items.append((reverse("supervision:supervisor_home"), _("My supervision groups")))
+        items.append((reverse("supervision:supervisor_home"), _("My supervision work")))
     if Role.PEER_SUPPORTER in roles:
         items.append((reverse("supervision:session_list"), _("My supervision")))
     items.append((reverse("notifications:notification_list"), _("Notifications")))
