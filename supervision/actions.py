@@ -95,6 +95,17 @@ def _check_supervisor(region: Region, supervisor: Supervisor) -> None:
         raise ValidationError({"supervisor": _("The supervisor must supervise in this region.")})
 
 
+def _free_group_name(region: Region, name: str, *, group: SupervisionGroup | None = None) -> str:
+    """The name, trimmed, unless another group of the region has it already."""
+    name = name.strip()
+    taken = SupervisionGroup.objects.filter(region=region, name__iexact=name)
+    if group is not None:
+        taken = taken.exclude(pk=group.pk)
+    if taken.exists():
+        raise ValidationError({"name": _("The region already has a group with this name.")})
+    return name
+
+
 @transaction.atomic
 def create_group(
     *,
@@ -113,9 +124,7 @@ def create_group(
     _require_coordinator(actor, region.pk)
     _check_supervisor(region, supervisor)
     members = _clean_members(region, kind, members)
-    name = name.strip()
-    if SupervisionGroup.objects.filter(region=region, name__iexact=name).exists():
-        raise ValidationError({"name": _("The region already has a group with this name.")})
+    name = _free_group_name(region, name)
     group = SupervisionGroup.objects.create(
         region=region,
         name=name,
@@ -148,14 +157,7 @@ def update_group(
     supervisor = fields.get("supervisor", group.supervisor)
     _check_supervisor(group.region, supervisor)
     members = _clean_members(group.region, fields.get("kind", group.kind), members)
-    name = fields.get("name", group.name).strip()
-    fields["name"] = name
-    if (
-        SupervisionGroup.objects.filter(region=group.region, name__iexact=name)
-        .exclude(pk=group.pk)
-        .exists()
-    ):
-        raise ValidationError({"name": _("The region already has a group with this name.")})
+    fields["name"] = _free_group_name(group.region, fields.get("name", group.name), group=group)
     for field, value in fields.items():
         setattr(group, field, value)
     group.save()

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from tests.factories import TEST_PASSWORD
 from tests.services import require_executable
@@ -64,3 +64,21 @@ def login(live_server) -> Callable[..., None]:
             submit_totp_code(page)
 
     return log_in
+
+
+@pytest.fixture
+def page_for(browser: Browser, live_server, login):
+    """A logged-in page in the person's own browser context (own cookies), closed after
+    the test so no connection to the live server outlives it."""
+    contexts = []
+
+    def open_page(user, **context_options) -> Page:
+        context = browser.new_context(base_url=live_server.url, **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        login(page, user)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

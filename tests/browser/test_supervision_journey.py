@@ -6,11 +6,10 @@ shows who falls short and why, and the peer supporter sees the session but never
 import datetime as dt
 import re
 
-import pytest
 from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditAction, AuditEvent
@@ -30,23 +29,6 @@ from .axe import assert_accessible
 
 PHONE = {"width": 360, "height": 740}
 NOTE = "Gruppen pratade länge om gränser; följ upp Bos trötthet nästa gång."
-
-
-@pytest.fixture
-def page_for(browser: Browser, live_server, login):
-    """A logged-in page in the person's own browser context, closed after the test."""
-    contexts = []
-
-    def open_page(user, **context_options) -> Page:
-        context = browser.new_context(base_url=live_server.url, **context_options)
-        contexts.append(context)
-        page = context.new_page()
-        login(page, user)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def submit(page: Page) -> None:

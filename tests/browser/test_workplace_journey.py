@@ -9,12 +9,11 @@ same words a Swedish user does.
 import datetime as dt
 import re
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from peersupport.privacy import validate_no_identifying_data
 from tests.factories import certified_participant
@@ -38,24 +37,6 @@ def guard_message(text: str) -> str:
         except ValidationError as error:
             return error.messages[0]
     raise AssertionError(f"The guard lets {text!r} through")
-
-
-@pytest.fixture
-def page_for(browser: Browser, live_server, login):
-    """A logged-in page in the person's own browser context (own cookies), closed after
-    the test so no connection to the live server outlives it."""
-    contexts = []
-
-    def open_page(user, **context_options) -> Page:
-        context = browser.new_context(base_url=live_server.url, **context_options)
-        contexts.append(context)
-        page = context.new_page()
-        login(page, user)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def submit(page: Page) -> None:
