@@ -126,12 +126,18 @@ def _disruptions(sessions: list[SupervisionSession], members: list[Participant],
     return absences, cancelled_month[0]
 
 
-def _hold(supervisor: User, sessions, members, *, absences=None, cancelled=None) -> None:
+def _hold(
+    supervisor: User, sessions, members, *, absences=None, cancelled=None, leave_latest=False
+) -> None:
     """Record attendance for every session that has started, except ``cancelled``, which
-    is cancelled before it was held."""
+    is cancelled before it was held, and (with ``leave_latest``) the latest one, which the
+    supervisor has still to record."""
     absences = absences or {}
     now = timezone.now()
-    for number, session in enumerate(s for s in sessions if s.starts_at <= now):
+    started = [s for s in sessions if s.starts_at <= now]
+    if leave_latest:
+        started = started[:-1]
+    for number, session in enumerate(started):
         if session == cancelled:
             actions.cancel_session(actor=supervisor, session=session, reason=CANCELLED_REASON)
             continue
@@ -198,6 +204,7 @@ def _supervise(coordinator: User, supervisor_user: User, region: Region, today: 
         supervisor_user,
         _plan(supervisor_user, individual, today, interval_weeks=4),
         [individual_member],
+        leave_latest=True,
     )
     held = [s for s in sessions if s.attendance_recorded_at]
     for session, text in zip(reversed(held), PRIVATE_NOTES, strict=False):
