@@ -1,7 +1,10 @@
 """Who sees what in supervision.
 
 Coordinators see their regions' groups and sessions (attendance, themes, ratings without
-names). A supervisor sees their own groups and sessions. A peer supporter sees the
+names). A supervisor sees the groups they lead and their sessions, while they hold the
+supervisor role in the group's region: a group still names a supervisor whose role has
+ended until the coordinator gives it another, but it is no longer theirs to see. A peer
+supporter sees the
 sessions they are expected at and their own attendance. The supervisor's private notes
 are read by their author only. Unit managers see nothing of supervision.
 """
@@ -12,7 +15,11 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from peersupport.accounts.models import Role, User
-from peersupport.accounts.scoping import coordinated_region_ids, has_role_in_region
+from peersupport.accounts.scoping import (
+    coordinated_region_ids,
+    has_role_in_region,
+    region_ids_for,
+)
 
 from .models import (
     SessionAttendance,
@@ -35,10 +42,25 @@ def get_supervisor_for_user_or_404(user: User, pk: int) -> Supervisor:
     return get_object_or_404(supervisors_visible_to(user).select_related("user", "region"), pk=pk)
 
 
+def _led_by(user: User, group_path: str = "") -> Q:
+    """Groups (reached through ``group_path``) that name the user as supervisor, in a
+    region where the user holds the supervisor role."""
+    return Q(
+        **{
+            f"{group_path}supervisor__user": user,
+            f"{group_path}region_id__in": region_ids_for(user, Role.SUPERVISOR),
+        }
+    )
+
+
+def groups_led_by(user: User) -> QuerySet[SupervisionGroup]:
+    return SupervisionGroup.objects.filter(_led_by(user))
+
+
 def groups_visible_to(user: User) -> QuerySet[SupervisionGroup]:
-    """The region's groups for its coordinators; their own groups for supervisors."""
+    """The region's groups for its coordinators; the groups they lead for supervisors."""
     return SupervisionGroup.objects.filter(
-        Q(region_id__in=coordinated_region_ids(user)) | Q(supervisor__user=user)
+        Q(region_id__in=coordinated_region_ids(user)) | _led_by(user)
     )
 
 
@@ -54,7 +76,9 @@ def can_edit_group(user: User, group: SupervisionGroup) -> bool:
 
 
 def is_group_supervisor(user: User, group: SupervisionGroup) -> bool:
-    return group.supervisor.user_id == user.pk
+    return group.supervisor.user_id == user.pk and has_role_in_region(
+        user, group.region_id, [Role.SUPERVISOR]
+    )
 
 
 def can_plan_sessions(user: User, group: SupervisionGroup) -> bool:
@@ -70,12 +94,16 @@ def own_attendances(user: User) -> QuerySet[SessionAttendance]:
     return SessionAttendance.objects.filter(participant__user=user)
 
 
+def sessions_led_by(user: User) -> QuerySet[SupervisionSession]:
+    return SupervisionSession.objects.filter(_led_by(user, "group__"))
+
+
 def sessions_visible_to(user: User) -> QuerySet[SupervisionSession]:
-    """The region's sessions for coordinators, their own for supervisors, and for a peer
-    supporter the sessions they are expected at."""
+    """The region's sessions for coordinators, the sessions of the groups they lead for
+    supervisors, and for a peer supporter the sessions they are expected at."""
     return SupervisionSession.objects.filter(
         Q(group__region_id__in=coordinated_region_ids(user))
-        | Q(group__supervisor__user=user)
+        | _led_by(user, "group__")
         | Q(pk__in=own_attendances(user).values("session_id"))
     )
 
@@ -103,14 +131,12 @@ def can_write_note(user: User, session: SupervisionSession) -> bool:
 
 def notes_visible_to(user: User) -> QuerySet[SupervisorNote]:
     """A note is its author's alone, and only while they supervise the session's group."""
-    return SupervisorNote.objects.filter(author=user, session__group__supervisor__user=user)
+    return SupervisorNote.objects.filter(_led_by(user, "session__group__"), author=user)
 
 
 def get_note_session_for_user_or_404(user: User, session_pk: int) -> SupervisionSession:
     """The session whose private note the user may keep: 404 for anyone but its supervisor."""
     return get_object_or_404(
-        SupervisionSession.objects.filter(group__supervisor__user=user).select_related(
-            "group__region", "group__supervisor__user"
-        ),
+        sessions_led_by(user).select_related("group__region", "group__supervisor__user"),
         pk=session_pk,
     )

@@ -27,7 +27,7 @@ from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
 from programmes.models import CourseSession, EnrolmentStatus, EventInvitation
 from supervision.models import SupervisionSession
-from supervision.permissions import own_attendances
+from supervision.permissions import own_attendances, sessions_led_by
 from workplaces.models import FollowUpReview, PlacementStatus, ReviewRespondent, ReviewResponse
 from workplaces.permissions import managed_workplace_ids
 
@@ -135,7 +135,8 @@ def _supervision_sessions(user: User, first_day, last_day, site_url: str) -> lis
     """Sessions the person is expected at or leads; a cancelled one stays, as cancelled."""
     sessions = (
         SupervisionSession.objects.filter(
-            Q(pk__in=own_attendances(user).values("session_id")) | Q(group__supervisor__user=user),
+            Q(pk__in=own_attendances(user).values("session_id"))
+            | Q(pk__in=sessions_led_by(user).values("pk")),
             starts_at__gte=_start_of(first_day),
             starts_at__lt=_start_of(last_day + dt.timedelta(days=1)),
         )

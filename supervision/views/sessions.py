@@ -36,11 +36,13 @@ from ..permissions import (
     get_note_session_for_user_or_404,
     get_own_attendance_or_404,
     get_session_for_user_or_404,
+    groups_led_by,
     groups_visible_to,
     is_coordinator_of_region,
     is_group_supervisor,
     notes_visible_to,
     own_attendances,
+    sessions_led_by,
     sessions_visible_to,
 )
 
@@ -67,10 +69,10 @@ def supervisor_home(request):
     """The groups the supervisor leads, their next sessions, and past sessions whose
     attendance nobody has recorded yet."""
     user = request.user
-    mine = sessions_visible_to(user).filter(group__supervisor__user=user).select_related("group")
+    mine = sessions_led_by(user).select_related("group")
     groups = (
-        groups_visible_to(user)
-        .filter(supervisor__user=user, active=True)
+        groups_led_by(user)
+        .filter(active=True)
         .annotate(member_count=Count("members"))
         .order_by("name", "pk")
     )

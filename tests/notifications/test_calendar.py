@@ -12,12 +12,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from icalendar import Calendar
 
-from peersupport.accounts.models import Role
+from peersupport.accounts.models import Membership, Role
 from peersupport.notifications.calendar import calendar_feed_for, revoke_calendar_feed
 from programmes import actions as programme_actions
 from programmes.models import EventKind
 from supervision import actions as supervision_actions
-from tests.factories import person_with_role, ready_workplace
+from tests.factories import MembershipFactory, person_with_role, ready_workplace
 from tests.programmes.course_state import accepted_applicant, default_cohort
 from tests.supervision.state import placed_peer, supervision_group
 from workplaces import actions as workplace_actions
@@ -208,6 +208,17 @@ def test_supervisor_sees_the_sessions_they_lead_and_no_others(
         f"supervision-session-{session.pk}@peersupport" for session in sessions.values()
     }
     assert events_by_uid(feed_of(client, other_supervisor)) == {}
+
+
+def test_a_supervisor_whose_role_in_the_region_ended_loses_the_groups_sessions(
+    client, supervisor, skane, sessions
+):
+    """The feed follows the pages: once the supervisor role in the group's region has
+    ended, the sessions of the group that still names them leave their feed."""
+    Membership.objects.filter(user=supervisor, role=Role.SUPERVISOR).delete()
+    MembershipFactory(user=supervisor, role=Role.SUPERVISOR, region=skane)
+
+    assert events_by_uid(feed_of(client, supervisor)) == {}
 
 
 def test_course_days_for_the_enrolled_trainee_only(client, trainee, peer_supporter, sessions):

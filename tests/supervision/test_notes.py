@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from peersupport.accounts.models import Membership, Role
 from peersupport.audit.models import AuditAction, AuditEvent
 from peersupport.privacy import validate_no_identifying_data
 from supervision import actions
 from supervision.models import AttendanceStatus, SupervisorNote
-from tests.factories import certified_participant
+from tests.factories import MembershipFactory, certified_participant
 
 from .state import supervision_group
 
@@ -181,6 +182,22 @@ def test_another_supervisor_gets_404(coordinator, other_supervisor, session, not
     assert client.get(note_url(session)).status_code == 404
     assert client.post(note_url(session), {"text": "Min anteckning"}).status_code == 404
     assert SupervisorNote.objects.get().author_id == session.group.supervisor.user_id
+    assert not note_reads().exists()
+
+
+def test_a_supervisor_whose_role_in_the_region_ended_no_longer_reads_their_note(
+    supervisor, session, note, skane, client_for
+):
+    """A note is its author's only while they supervise the group: once their supervisor
+    role in the region has ended (they supervise in Skåne now), the note page is 404 and
+    no read is logged, though the group still names them."""
+    Membership.objects.filter(user=supervisor, role=Role.SUPERVISOR).delete()
+    MembershipFactory(user=supervisor, role=Role.SUPERVISOR, region=skane)
+    client = client_for(supervisor)
+
+    assert client.get(note_url(session)).status_code == 404
+    assert client.post(note_url(session), {"text": "Ny text"}).status_code == 404
+    assert SupervisorNote.objects.get().text == NOTE
     assert not note_reads().exists()
 
 

@@ -6,11 +6,12 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from peersupport.accounts.models import Role
+from peersupport.accounts.models import Membership, Role
 from supervision import actions
 from supervision.models import (
     AttendanceStatus,
@@ -19,7 +20,7 @@ from supervision.models import (
     SupervisionSession,
     SupervisionTheme,
 )
-from tests.factories import certified_participant, person_with_role
+from tests.factories import MembershipFactory, certified_participant, person_with_role
 
 from .state import supervision_group
 
@@ -670,6 +671,46 @@ def test_another_supervisor_cannot_record_attendance(
 
     response = client_for(other_supervisor).get(
         reverse("supervision:session_attendance", args=[past_session.pk])
+    )
+
+    assert response.status_code == 404
+
+
+def test_a_supervisor_whose_role_in_the_region_ended_no_longer_sees_the_group(
+    supervisor, past_session, skane, client_for
+):
+    """The group still names a supervisor whose role in Stockholm has ended, but they now
+    supervise in Skåne only: the Stockholm group, its sessions, who came and why someone
+    was away are 404 to them, and they can no longer record attendance."""
+    Membership.objects.filter(user=supervisor, role=Role.SUPERVISOR).delete()
+    MembershipFactory(user=supervisor, role=Role.SUPERVISOR, region=skane)
+    client = client_for(supervisor)
+
+    for url in [
+        reverse("supervision:group_detail", args=[past_session.group.pk]),
+        reverse("supervision:group_plan", args=[past_session.group.pk]),
+        reverse("supervision:session_detail", args=[past_session.pk]),
+        reverse("supervision:session_attendance", args=[past_session.pk]),
+        reverse("supervision:session_edit", args=[past_session.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    home = client.get(reverse("supervision:supervisor_home"))
+    assert list(home.context["groups"]) == []
+    assert home.context["missing"] == []
+    with pytest.raises(ValidationError):
+        actions.record_attendance(actor=supervisor, session=past_session, statuses={})
+
+
+def test_a_former_supervisor_with_another_role_gets_no_staff_view(
+    supervisor, past_session, skane, client_for
+):
+    """Someone who stopped supervising and is now a peer supporter elsewhere does not see
+    the session page of the group that still names them."""
+    Membership.objects.filter(user=supervisor, role=Role.SUPERVISOR).delete()
+    MembershipFactory(user=supervisor, role=Role.PEER_SUPPORTER, region=skane)
+
+    response = client_for(supervisor).get(
+        reverse("supervision:session_detail", args=[past_session.pk])
     )
 
     assert response.status_code == 404
