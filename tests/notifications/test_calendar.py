@@ -319,6 +319,16 @@ def test_wrong_token_and_inactive_account_answer_404(client, peer_supporter):
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("token", ["%00", "a%00b", "%C2%B2", "x" * 5000])
+def test_a_malformed_token_answers_404(client, peer_supporter, token):
+    """A token that could never have been issued – a NUL byte, a non-ASCII digit, far too
+    long – is a plain 404, not a server error."""
+    calendar_feed_for(peer_supporter)
+    url = reverse("notifications:calendar_feed", args=["TOKEN"]).replace("TOKEN", token)
+
+    assert client.get(url).status_code == 404
+
+
 def test_feed_answers_get_and_head_only(client, peer_supporter):
     url = reverse("notifications:calendar_feed", args=[calendar_feed_for(peer_supporter).token])
     assert client.head(url).status_code == 200
