@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
 
 from .models import (
     SessionAttendance,
@@ -79,3 +80,10 @@ class SupervisorNoteAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The list takes a filter on any of the model's own fields from the address
+        # (?text__startswith=…), and its count would give the text away letter by letter.
+        if lookup.split(LOOKUP_SEP)[0] == "text":
+            return False
+        return super().lookup_allowed(lookup, value, request)

@@ -61,3 +61,16 @@ def test_the_admin_cannot_add_or_change_a_private_note(admin_user, client_for, n
 
     assert add.status_code == 403
     assert SupervisorNote.objects.get().text == SECRET
+
+
+@pytest.mark.parametrize(
+    "lookup", ["text__contains", "text__startswith", "text__regex", "text", "text__in"]
+)
+def test_the_admin_list_cannot_be_filtered_on_a_notes_text(admin_user, client_for, note, lookup):
+    """A filter on the text typed into the address is refused (400), rather than telling
+    through its count whether the note says something – a letter at a time."""
+    response = client_for(admin_user).get(
+        reverse("admin:supervision_supervisornote_changelist"), {lookup: "Verkar"}
+    )
+
+    assert response.status_code == 400
