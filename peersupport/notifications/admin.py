@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
 from .models import CalendarFeed, Notification
@@ -45,3 +46,10 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The list takes a filter on any of the model's own fields from the address
+        # (?token__startswith=…), and its count would give the token away.
+        if lookup.split(LOOKUP_SEP)[0] == "token":
+            return False
+        return super().lookup_allowed(lookup, value, request)

@@ -366,3 +366,20 @@ def test_unit_manager_feed_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(7):
         response = client.get(url)
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 4
+
+
+def test_the_admin_never_shows_or_filters_on_a_feeds_token(admin_user, client_for, peer_supporter):
+    """The admin lists who has a feed; the token is neither on its pages nor usable as a
+    filter in the address, whose count would give it away a character at a time."""
+    feed = calendar_feed_for(peer_supporter)
+    client = client_for(admin_user)
+    changelist = reverse("admin:notifications_calendarfeed_changelist")
+
+    listing = client.get(changelist)
+    detail = client.get(reverse("admin:notifications_calendarfeed_change", args=[feed.pk]))
+    probe = client.get(changelist, {"token__startswith": feed.token[:1]})
+
+    assert listing.status_code == 200
+    assert feed.token not in listing.content.decode()
+    assert feed.token not in detail.content.decode()
+    assert probe.status_code == 400
