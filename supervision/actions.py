@@ -90,9 +90,22 @@ def _clean_members(region: Region, kind: str, members: Iterable[Participant]) ->
     return members
 
 
-def _check_supervisor(region: Region, supervisor: Supervisor) -> None:
+def _check_supervisor(
+    region: Region, supervisor: Supervisor, *, current: Supervisor | None = None
+) -> None:
+    """The supervisor must be the region's and, unless already leading the group, still
+    hold the supervisor role there: only then can they see the group."""
     if supervisor.region_id != region.pk:
         raise ValidationError({"supervisor": _("The supervisor must supervise in this region.")})
+    if supervisor != current and not has_role_in_region(
+        supervisor.user, region.pk, [Role.SUPERVISOR]
+    ):
+        raise ValidationError(
+            {
+                "supervisor": _("%(person)s has no supervisor role in %(region)s.")
+                % {"person": supervisor.user, "region": region}
+            }
+        )
 
 
 def _free_group_name(region: Region, name: str, *, group: SupervisionGroup | None = None) -> str:
@@ -155,7 +168,7 @@ def update_group(
     if not can_edit_group(actor, group):
         raise ValidationError(_("Only the region's coordinators may do this."))
     supervisor = fields.get("supervisor", group.supervisor)
-    _check_supervisor(group.region, supervisor)
+    _check_supervisor(group.region, supervisor, current=group.supervisor)
     members = _clean_members(group.region, fields.get("kind", group.kind), members)
     fields["name"] = _free_group_name(group.region, fields.get("name", group.name), group=group)
     for field, value in fields.items():

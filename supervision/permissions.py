@@ -11,10 +11,10 @@ are read by their author only. Unit managers see nothing of supervision.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from peersupport.accounts.models import Role, User
+from peersupport.accounts.models import Membership, Role, User
 from peersupport.accounts.scoping import (
     coordinated_region_ids,
     has_role_in_region,
@@ -36,6 +36,18 @@ def is_coordinator_of_region(user: User, region_id: int) -> bool:
 
 def supervisors_visible_to(user: User) -> QuerySet[Supervisor]:
     return Supervisor.objects.filter(region_id__in=coordinated_region_ids(user))
+
+
+def supervisors_who_may_lead(region_ids) -> QuerySet[Supervisor]:
+    """Registered supervisors in ``region_ids`` who still hold the supervisor role there,
+    with an open account: whom a group can be given to (a group given to anyone else
+    would be theirs to see only on paper)."""
+    holds_the_role = Membership.objects.filter(
+        user_id=OuterRef("user_id"), region_id=OuterRef("region_id"), role=Role.SUPERVISOR
+    )
+    return Supervisor.objects.filter(
+        Exists(holds_the_role), region_id__in=region_ids, user__is_active=True
+    )
 
 
 def get_supervisor_for_user_or_404(user: User, pk: int) -> Supervisor:

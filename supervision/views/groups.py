@@ -29,6 +29,7 @@ from ..permissions import (
     get_group_for_user_or_404,
     groups_visible_to,
     supervisors_visible_to,
+    supervisors_who_may_lead,
 )
 
 coordinator_required = role_required(Role.COORDINATOR)
@@ -167,7 +168,7 @@ def _peer_supporters(region_ids):
 @coordinator_required
 def group_create(request):
     region_ids = coordinated_region_ids(request.user)
-    supervisors = supervisors_visible_to(request.user).select_related("user", "region")
+    supervisors = supervisors_who_may_lead(region_ids).select_related("user", "region")
     form = GroupForm(
         request.POST if request.method == "POST" else None,
         regions=regions_for(request.user, Role.COORDINATOR).order_by("name"),
@@ -258,7 +259,12 @@ def group_edit(request, pk: int):
         request.POST if request.method == "POST" else None,
         initial=_group_initial(group),
         regions=regions_for(request.user, Role.COORDINATOR).filter(pk=group.region_id),
-        supervisors=Supervisor.objects.filter(region=group.region).select_related("user"),
+        # The group's supervisor stays on offer even if their role has ended since, so
+        # the members can still be changed until another supervisor is found.
+        supervisors=Supervisor.objects.filter(
+            Q(pk__in=supervisors_who_may_lead([group.region_id]).values("pk"))
+            | Q(pk=group.supervisor_id)
+        ).select_related("user"),
         participants=participants,
         submit_label=_("Save"),
     )

@@ -3,10 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from peersupport.accounts.models import Role
+from peersupport.accounts.models import Membership, Role
 from supervision import actions
 from supervision.models import (
     ArrangementKind,
@@ -284,6 +285,58 @@ def test_the_create_form_offers_only_own_regions_supervisors_and_peer_supporters
     assert [s.user for s in form.fields["supervisor"].queryset] == [supervisor]
     assert skane_profile not in form.fields["supervisor"].queryset
     assert list(form.fields["region"].queryset) == [stockholm]
+
+
+def test_a_supervisor_whose_role_ended_is_not_given_a_group(
+    coordinator, supervisor, other_supervisor, stockholm, peer, group, client_for
+):
+    """A registered supervisor whose role in the region has ended would not see a group
+    given to them: the forms no longer offer them, and a posted choice of them is refused
+    at the field. The group they lead already keeps them until another is chosen."""
+    other_profile = actions.register_supervisor(
+        actor=coordinator, user=other_supervisor, region=stockholm
+    )
+    Membership.objects.filter(user=other_supervisor, role=Role.SUPERVISOR).delete()
+    client = client_for(coordinator)
+
+    create = client.get(reverse("supervision:group_create")).context["form"]
+    edit = client.get(reverse("supervision:group_edit", args=[group.pk])).context["form"]
+    assert list(create.fields["supervisor"].queryset) == [group.supervisor]
+    assert list(edit.fields["supervisor"].queryset) == [group.supervisor]
+    for url in [
+        reverse("supervision:group_create"),
+        reverse("supervision:group_edit", args=[group.pk]),
+    ]:
+        response = client.post(url, group_data(stockholm, other_profile, [peer], name="Ny"))
+        assert response.status_code == 200
+        assert "supervisor" in response.context["form"].errors
+    with pytest.raises(ValidationError) as refusal:
+        actions.create_group(
+            actor=coordinator,
+            region=stockholm,
+            name="Ny",
+            supervisor=Supervisor.objects.get(pk=other_profile.pk),
+        )
+    assert "supervisor" in refusal.value.error_dict
+    group.refresh_from_db()
+    assert group.supervisor.user == supervisor
+    assert SupervisionGroup.objects.count() == 1
+
+
+def test_a_group_keeps_its_supervisor_whose_role_ended_while_members_change(
+    coordinator, supervisor, stockholm, peer, group, client_for
+):
+    """Until another supervisor is found, the coordinator can still change the members of
+    a group whose supervisor's role has ended."""
+    Membership.objects.filter(user=supervisor, role=Role.SUPERVISOR).delete()
+
+    response = client_for(coordinator).post(
+        reverse("supervision:group_edit", args=[group.pk]),
+        group_data(stockholm, group.supervisor, [], name=group.name),
+    )
+
+    assert response.status_code == 302
+    assert not group.members.exists()
 
 
 def test_without_a_registered_supervisor_the_form_says_so(coordinator, client_for):
