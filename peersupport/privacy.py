@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
@@ -53,7 +54,8 @@ _DASHES_AND_BRACKETS = {
 
 def find_identifying_data(text: str) -> list[str]:
     """The kinds of identifying data found in ``text``, in a fixed order."""
-    text = text.translate(_DASHES_AND_BRACKETS)
+    # Full-width and other compatibility forms ("０７０", "＠") are read as their plain forms.
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES_AND_BRACKETS)
     found = []
     if any(_is_identity_number(m) for m in _IDENTITY_NUMBER.finditer(text)):
         found.append("identity_number")

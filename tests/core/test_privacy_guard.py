@@ -78,3 +78,16 @@ def test_the_message_names_what_was_found():
         validate_no_identifying_data("ring 070-123 45 67 eller mejla a@b.se")
     message = error.value.messages[0]
     assert "phone number" in message and "e-mail address" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("ring ０７０-１２３ ４５ ６７", "phone"),
+        ("hen heter anna＠example.org", "email"),
+        ("pnr １９８５０３１２-１２３４", "identity_number"),
+    ],
+)
+def test_full_width_characters_are_read_as_their_plain_forms(text, kind):
+    """Digits and @ typed in full width (some phone keyboards do) are caught as well."""
+    assert kind in find_identifying_data(text)
