@@ -184,17 +184,16 @@ def _reviews_due(user: User, first_day, last_day, site_url: str) -> list[Event]:
             & Q(placement__workplace__region_id__in=coordinated)
             & ~answered_by(ReviewRespondent.COORDINATOR)
         )
-        .select_related("placement__participant", "placement__workplace")
+        .select_related("placement__workplace")
         .order_by("due_on", "pk")
     )
     return [
         Event.new(
             uid=f"follow-up-review-{review.pk}@peersupport",
-            summary=_("Follow-up due: %(person)s at %(workplace)s")
-            % {
-                "person": review.placement.participant.full_name,
-                "workplace": review.placement.workplace.name,
-            },
+            # No name: being a peer supporter says something about the person's health,
+            # and a feed address can travel further than its owner meant.
+            summary=_("Follow-up of a placement due: %(workplace)s")
+            % {"workplace": review.placement.workplace.name},
             start=review.due_on,
             end=review.due_on + dt.timedelta(days=1),
             url=site_url + reverse("workplaces:review_respond", args=[review.pk]),

@@ -19,6 +19,7 @@ def notification_list(request):
     return render(request, "notifications/notification_list.html", {"page": page})
 
 
+@never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def calendar_settings(request):
     """The person's secret feed address; POST revokes it and gives a new one."""

@@ -273,7 +273,12 @@ def test_follow_ups_due_until_each_respondent_has_answered(
     event = manager_events[uid(second.pk)]
     assert event.decoded("DTSTART") == second.due_on
     assert event.decoded("DTEND") == second.due_on + dt.timedelta(days=1)
-    assert peer.full_name in str(event["SUMMARY"])
+    # The workplace, never the peer supporter's name: the feed needs no login.
+    assert placement.workplace.name in str(event["SUMMARY"])
+    raw = client.get(
+        reverse("notifications:calendar_feed", args=[calendar_feed_for(unit_manager).token])
+    ).content.decode()
+    assert peer.full_name not in raw
     assert str(event["URL"]).endswith(reverse("workplaces:review_respond", args=[second.pk]))
     assert events_by_uid(feed_of(client, other_coordinator)) == {}
 
@@ -296,6 +301,8 @@ def test_settings_page_shows_the_address_and_revokes_it(client_for, peer_support
 
     page = http.get(reverse("notifications:calendar_settings"))
     assert page.status_code == 200
+    # The page shows a secret address: no cache may keep it.
+    assert "no-store" in page["Cache-Control"]
     old_url = "http://testserver" + reverse("notifications:calendar_feed", args=[old_token])
     assert old_url in page.content.decode()
 
