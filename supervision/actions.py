@@ -236,20 +236,19 @@ def plan_series(
         raise ValidationError({"until": _("The last date must be on or after the first date.")})
     if not 1 <= interval_weeks <= 8:
         raise ValidationError({"interval_weeks": _("Choose between every week and every 8 weeks.")})
+    too_many = _("A series can hold at most %(max)d sessions; choose an earlier last date.") % {
+        "max": MAX_SERIES_SESSIONS
+    }
+    # Holidays take out a few dates at most: refuse a far too long series before listing it.
+    if (until - first_date).days // (7 * interval_weeks) + 1 > 2 * MAX_SERIES_SESSIONS:
+        raise ValidationError({"until": too_many})
     dates = series_dates(
         first=first_date, until=until, interval_weeks=interval_weeks, skip_holidays=skip_holidays
     )
     if not dates:
         raise ValidationError(_("Every date in the series falls on a public holiday."))
     if len(dates) > MAX_SERIES_SESSIONS:
-        raise ValidationError(
-            {
-                "until": _(
-                    "A series can hold at most %(max)d sessions; choose an earlier last date."
-                )
-                % {"max": MAX_SERIES_SESSIONS}
-            }
-        )
+        raise ValidationError({"until": too_many})
     taken = set(
         group.sessions.planned()
         .filter(starts_at__date__in=dates)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import BooleanField, Case, Count, Prefetch, Q, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Participant
@@ -88,6 +89,21 @@ class Cell:
         elif self.planned < self.goal:
             reasons.append(("too_few_planned", REASONS["too_few_planned"], self.planned))
         return reasons
+
+    def reason_texts(self) -> list[str]:
+        """The reasons as a person reads them: "Absent: 1", "Too few planned: 1 of 2"."""
+        texts = []
+        for code, label, count in self.reasons:
+            if code == "none_planned":
+                texts.append(str(label))
+            elif code == "too_few_planned":
+                texts.append(
+                    gettext("%(reason)s: %(planned)d of %(goal)d")
+                    % {"reason": label, "planned": count, "goal": self.goal}
+                )
+            else:
+                texts.append(gettext("%(reason)s: %(count)d") % {"reason": label, "count": count})
+        return texts
 
 
 @dataclass

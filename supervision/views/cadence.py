@@ -40,27 +40,12 @@ STATE_LOOKS = {
 }
 
 
-def _reason_texts(cell: Cell) -> list[str]:
-    texts = []
-    for code, label, count in cell.reasons:
-        if code == "none_planned":
-            texts.append(str(label))
-        elif code == "too_few_planned":
-            texts.append(
-                _("%(reason)s: %(planned)d of %(goal)d")
-                % {"reason": label, "planned": count, "goal": cell.goal}
-            )
-        else:
-            texts.append(_("%(reason)s: %(count)d") % {"reason": label, "count": count})
-    return texts
-
-
 def _display_cell(cell: Cell) -> dict:
     return {
         "cell": cell,
         "state": cell.state,
         "look": STATE_LOOKS[cell.state],
-        "reasons": _reason_texts(cell),
+        "reasons": cell.reason_texts(),
     }
 
 
