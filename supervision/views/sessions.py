@@ -47,6 +47,7 @@ from ..permissions import (
 )
 
 PAGE_SIZE = 50
+OWN_VIEW = "own"
 # The supervisor's home and the peer supporter's list show this many sessions to come.
 NEXT_SESSIONS_SHOWN = 5
 # The supervisor's home lists at most this many sessions still missing attendance; the
@@ -100,7 +101,10 @@ def supervisor_home(request):
 def session_list(request):
     """Coordinators: their regions' sessions; supervisors: their own; both with filters.
     Peer supporters: the sessions they are expected at, with their own attendance."""
-    if has_role(request.user, Role.COORDINATOR, Role.SUPERVISOR):
+    # A peer supporter who also supervises or coordinates reaches their own list with
+    # ?view=own (linked from the staff list).
+    wants_own = request.GET.get("view") == OWN_VIEW and has_role(request.user, Role.PEER_SUPPORTER)
+    if has_role(request.user, Role.COORDINATOR, Role.SUPERVISOR) and not wants_own:
         return _staff_session_list(request)
     return _own_session_list(request)
 
@@ -122,7 +126,11 @@ def _staff_session_list(request):
     return render(
         request,
         "supervision/session_list.html",
-        {"form": form, "page": page},
+        {
+            "form": form,
+            "page": page,
+            "own_view": OWN_VIEW if has_role(user, Role.PEER_SUPPORTER) else None,
+        },
     )
 
 
@@ -170,8 +178,11 @@ def session_detail(request, pk: int):
     if is_coordinator or is_supervisor:
         attendances = session.attendances.select_related("participant")
         can_plan = can_plan_sessions(user, session.group)
-        ratings = attendances.filter(rating__isnull=False).aggregate(
-            average=Avg("rating"), count=Count("pk")
+        # A rating from someone recorded absent afterwards does not count.
+        ratings = (
+            attendances.filter(rating__isnull=False)
+            .exclude(status__in=[AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED])
+            .aggregate(average=Avg("rating"), count=Count("pk"))
         )
         # Too few ratings would let the supervisor (or coordinator) tell who gave which.
         ratings_shown = ratings["count"] >= settings.SUPERVISION_RATINGS_SHOWN_FROM

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,12 @@ from supervision.models import (
     SupervisionSession,
     SupervisionTheme,
 )
-from tests.factories import MembershipFactory, certified_participant, person_with_role
+from tests.factories import (
+    TEST_TOTP_SECRET,
+    MembershipFactory,
+    certified_participant,
+    person_with_role,
+)
 
 from .state import supervision_group
 
@@ -270,6 +276,51 @@ def test_peer_supporter_sees_their_supervision_with_own_attendance(
     # Another member's attendance and reason are theirs alone.
     assert "Nora Nilsson" not in html
     assert "Tandläkare" not in html
+
+
+def test_a_supervisor_who_is_also_a_peer_supporter_reaches_their_own_list(
+    stockholm, supervisor, group, elias, past_session, client_for
+):
+    """Someone who supervises and is also a peer supporter gets the staff list, with a link
+    to the sessions they take part in themselves; a supervisor who is not gets no link."""
+    MembershipFactory(user=elias.user, role=Role.SUPERVISOR, region=stockholm)
+    TOTP.activate(elias.user, TEST_TOTP_SECRET)  # a staff role signs in with a second factor
+    http = client_for(elias.user)
+
+    staff = http.get(reverse("supervision:session_list"))
+    assert 'id="own-supervision-link"' in html_of(staff)
+    own = http.get(reverse("supervision:session_list"), {"view": "own"})
+    assert [a.session for a in own.context["page"]] == [past_session]
+    assert reverse("supervision:session_confirm", args=[past_session.pk]) in html_of(own)
+
+    only_supervisor = client_for(supervisor)
+    assert 'id="own-supervision-link"' not in html_of(
+        only_supervisor.get(reverse("supervision:session_list"))
+    )
+    assert (
+        "form" in only_supervisor.get(reverse("supervision:session_list"), {"view": "own"}).context
+    )
+
+
+def test_a_rating_from_someone_recorded_absent_does_not_count(
+    coordinator, supervisor, rated_session, nora, client_for
+):
+    """When the supervisor corrects a rater to absent, their rating leaves the average."""
+    record(
+        supervisor,
+        rated_session,
+        {
+            attendance.participant: (
+                AttendanceStatus.ABSENT if attendance.participant == nora else attendance.status,
+                "",
+            )
+            for attendance in rated_session.attendances.select_related("participant")
+        },
+    )
+    response = client_for(coordinator).get(
+        reverse("supervision:session_detail", args=[rated_session.pk])
+    )
+    assert response.context["ratings"] == {"average": 5.0, "count": 1}
 
 
 def test_peer_supporter_never_sees_a_group_they_are_not_in(
