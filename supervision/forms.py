@@ -29,11 +29,6 @@ def _time_input():
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj.user) if hasattr(obj, "user") else str(obj)
-
-
 class MembersField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.full_name
@@ -71,7 +66,7 @@ class GroupForm(PrivacyGuardedFormMixin, forms.Form):
         label=_("Kind"), choices=ArrangementKind.choices, initial=ArrangementKind.GROUP
     )
     name = forms.CharField(label=_("Name"), max_length=150)
-    supervisor = PersonChoiceField(label=_("Supervisor"), queryset=None)
+    supervisor = forms.ModelChoiceField(label=_("Supervisor"), queryset=None)
     members = MembersField(
         label=_("Peer supporters"),
         queryset=None,

@@ -50,10 +50,6 @@ def supervisors_who_may_lead(region_ids) -> QuerySet[Supervisor]:
     )
 
 
-def get_supervisor_for_user_or_404(user: User, pk: int) -> Supervisor:
-    return get_object_or_404(supervisors_visible_to(user).select_related("user", "region"), pk=pk)
-
-
 def _led_by(user: User, group_path: str = "") -> Q:
     """Groups (reached through ``group_path``) that name the user as supervisor, in a
     region where the user holds the supervisor role."""
