@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "peersupport.accounts",
     "peersupport.audit",
     "peersupport.notifications",
+    "peersupport.dataprotection",
     "programmes",
     "workplaces",
     "supervision",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peersupport.accounts.models import Region
+from peersupport.dataprotection.registry import DataSubject
 
 
 class ParticipantStatus(models.TextChoices):
@@ -123,6 +124,15 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def data_subject(self) -> DataSubject:
+        return DataSubject(
+            kind="programmes.participant",
+            pk=self.pk,
+            name=self.full_name,
+            region_id=self.region_id,
+            user_id=self.user_id,
+        )
 
 
 class StatusChange(models.Model):

@@ -7,4 +7,4 @@ class WorkplacesConfig(AppConfig):
     verbose_name = _("Workplaces")
 
     def ready(self) -> None:
-        from . import notifications  # noqa: F401
+        from . import dataprotection, notifications  # noqa: F401

@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import dataprotection, signals  # noqa: F401
