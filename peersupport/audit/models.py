@@ -18,6 +18,10 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
     INVITE = "invite", _("Invited")
     MFA = "mfa", _("Two-factor authentication changed")
+    CONSENT = "consent", _("Consent recorded or withdrawn")
+    THIN = "thin", _("Thinned out (retention)")
+    ERASE = "erase", _("Erased")
+    NAME_CONFIRMED = "name_confirmed", _("Confirmed that a word is not a name")
 
 
 class AppendOnlyError(Exception):

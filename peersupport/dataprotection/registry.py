@@ -42,12 +42,14 @@ class DataSubject:
 
 @dataclass(frozen=True)
 class SubjectKind:
-    """How to find a data subject of one kind: by its key, and for a logged-in user."""
+    """How to find a data subject of one kind: by its key, for a logged-in user, and by
+    name or e-mail within some regions (``None``: every region)."""
 
     kind: str
     title: Text
     resolve: Callable[[int], DataSubject | None]
     for_user: Callable[[Any], DataSubject | None]
+    search: Callable[[str, set[int] | None], list[DataSubject]] | None = None
 
 
 @dataclass(frozen=True)
