@@ -335,6 +335,19 @@ def test_the_record_shows_history_cohorts_certificates_and_events(
     assert (read.actor, read.object_id) == (coordinator, str(alva.pk))
 
 
+@pytest.mark.english
+def test_a_step_taken_by_the_system_shows_as_the_system(coordinator, stockholm, client_for):
+    """A status change with no person behind it (an agreed placement places the participant)
+    reads "The system" in the history instead of failing the page."""
+    alva = participant_at(coordinator, stockholm, "certified", full_name="Alva Ek")
+    actions.change_status(actor=None, participant=alva, to_status="placed")
+
+    response = client_for(coordinator).get(detail_url(alva))
+
+    assert response.status_code == 200
+    assert "The system" in response.content.decode()
+
+
 # Status changes ------------------------------------------------------------------------------
 
 
