@@ -6,30 +6,24 @@ their answer and the reunions they are invited to. Calendar apps fetch it withou
 in, so it carries only what a calendar needs – times, titles, places and a link back –
 never notes, ratings, support-session content, reasons for cancelling or video links:
 the link leads to the page behind the login, where those are shown to whoever may see
-them.
+them. Each app adds its events through ``register_calendar_source`` (the core imports no
+app).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 
 from peersupport.accounts.models import User
-from peersupport.accounts.scoping import coordinated_region_ids
 from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
-from programmes.models import CourseSession, EnrolmentStatus, EventInvitation
-from supervision.models import SupervisionSession
-from supervision.permissions import own_attendances, sessions_led_by
-from workplaces.models import FollowUpReview, PlacementStatus, ReviewRespondent, ReviewResponse
-from workplaces.permissions import managed_workplace_ids
 
 from .models import CalendarFeed, new_calendar_token
 
@@ -39,6 +33,23 @@ WINDOW_AFTER = relativedelta(months=18)
 # Calendar apps may poll this often; Google and Outlook decide for themselves.
 REFRESH_INTERVAL = dt.timedelta(hours=6)
 PRODID = "-//PEER Support//Programme manager//EN"
+
+# ``source(user, first_day, last_day, site_url)`` returns the person's events of one kind
+# between the two days (both included), with links into ``site_url`` (no trailing slash).
+# It runs inside the person's language and issues a fixed number of queries.
+CalendarSource = Callable[[User, dt.date, dt.date, str], list[Event]]
+
+_SOURCES: dict[CalendarSource, int] = {}
+
+
+def register_calendar_source(source: CalendarSource, *, order: int = 100) -> CalendarSource:
+    """Add an app's events to every feed; apps call this from ``AppConfig.ready()``.
+
+    Sources run by ``order`` (then in registration order), so the feed's bytes do not
+    depend on the order the apps are installed in.
+    """
+    _SOURCES[source] = order
+    return source
 
 
 def calendar_feed_for(user: User) -> CalendarFeed:
@@ -79,10 +90,9 @@ def calendar_for(user: User, *, site_url: str, now: dt.datetime | None = None) -
         calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
         calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
         events = [
-            *_course_days(user, first_day, last_day, site_url),
-            *_supervision_sessions(user, first_day, last_day, site_url),
-            *_reviews_due(user, first_day, last_day, site_url),
-            *_invited_events(user, first_day, last_day),
+            event
+            for source in sorted(_SOURCES, key=_SOURCES.__getitem__)
+            for event in source(user, first_day, last_day, site_url)
         ]
     for event in events:
         event.stamp = now
@@ -94,138 +104,11 @@ def calendar_for(user: User, *, site_url: str, now: dt.datetime | None = None) -
     return calendar.to_ical()
 
 
-def _local(moment: dt.datetime) -> dt.datetime:
+def local_time(moment: dt.datetime) -> dt.datetime:
     """In Stockholm time, so the feed says TZID=Europe/Stockholm rather than UTC."""
     return timezone.localtime(moment, timezone.get_default_timezone())
 
 
-def _start_of(day: dt.date) -> dt.datetime:
+def start_of(day: dt.date) -> dt.datetime:
+    """Midnight starting ``day`` in Stockholm, to bound a window of aware datetimes."""
     return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_default_timezone())
-
-
-def _course_days(user: User, first_day, last_day, site_url: str) -> list[Event]:
-    """Course days of the cohorts the person is enrolled in (closed cohorts included:
-    their days are the person's history)."""
-    sessions = (
-        CourseSession.objects.filter(
-            cohort__enrolments__participant__user=user,
-            cohort__enrolments__status=EnrolmentStatus.ENROLLED,
-            date__range=(first_day, last_day),
-        )
-        .select_related("cohort")
-        .order_by("date")
-    )
-    stockholm = timezone.get_default_timezone()
-    url = site_url + reverse("programmes:my_course")
-    return [
-        Event.new(
-            uid=f"course-session-{session.pk}@peersupport",
-            summary=_("Course day %(day)d: %(cohort)s")
-            % {"day": session.day_number, "cohort": session.cohort.name},
-            start=dt.datetime.combine(session.date, session.start_time, tzinfo=stockholm),
-            end=dt.datetime.combine(session.date, session.end_time, tzinfo=stockholm),
-            location=session.cohort.venue or None,
-            url=url,
-        )
-        for session in sessions
-    ]
-
-
-def _supervision_sessions(user: User, first_day, last_day, site_url: str) -> list[Event]:
-    """Sessions the person is expected at or leads; a cancelled one stays, as cancelled."""
-    sessions = (
-        SupervisionSession.objects.filter(
-            Q(pk__in=own_attendances(user).values("session_id"))
-            | Q(pk__in=sessions_led_by(user).values("pk")),
-            starts_at__gte=_start_of(first_day),
-            starts_at__lt=_start_of(last_day + dt.timedelta(days=1)),
-        )
-        .select_related("group")
-        .order_by("starts_at", "pk")
-    )
-    events = []
-    for session in sessions:
-        title = _("Supervision: %(group)s") % {"group": session.group.name}
-        if session.is_cancelled:
-            title = _("Cancelled: %(title)s") % {"title": title}
-        events.append(
-            Event.new(
-                uid=f"supervision-session-{session.pk}@peersupport",
-                summary=title,
-                start=_local(session.starts_at),
-                end=_local(session.ends_at),
-                location=session.place or None,
-                url=site_url + reverse("supervision:session_detail", args=[session.pk]),
-                status="CANCELLED" if session.is_cancelled else "CONFIRMED",
-            )
-        )
-    return events
-
-
-def _reviews_due(user: User, first_day, last_day, site_url: str) -> list[Event]:
-    """Follow-ups of active placements still waiting for this person's answer, on the day
-    they fall due. As on the follow-up list, a unit manager answers for the workplaces they
-    manage and a coordinator for the rest of their regions."""
-    managed = managed_workplace_ids(user)
-    coordinated = coordinated_region_ids(user)
-    if not managed and not coordinated:
-        return []
-
-    def answered_by(respondent: str) -> Exists:
-        return Exists(ReviewResponse.objects.filter(review=OuterRef("pk"), respondent=respondent))
-
-    reviews = (
-        FollowUpReview.objects.filter(
-            placement__status=PlacementStatus.ACTIVE, due_on__range=(first_day, last_day)
-        )
-        .filter(
-            Q(placement__workplace_id__in=managed) & ~answered_by(ReviewRespondent.UNIT_MANAGER)
-            | ~Q(placement__workplace_id__in=managed)
-            & Q(placement__workplace__region_id__in=coordinated)
-            & ~answered_by(ReviewRespondent.COORDINATOR)
-        )
-        .select_related("placement__workplace")
-        .order_by("due_on", "pk")
-    )
-    return [
-        Event.new(
-            uid=f"follow-up-review-{review.pk}@peersupport",
-            # No name: being a peer supporter says something about the person's health,
-            # and a feed address can travel further than its owner meant.
-            summary=_("Follow-up of a placement due: %(workplace)s")
-            % {"workplace": review.placement.workplace.name},
-            start=review.due_on,
-            end=review.due_on + dt.timedelta(days=1),
-            url=site_url + reverse("workplaces:review_respond", args=[review.pk]),
-            transparency="TRANSPARENT",
-        )
-        for review in reviews
-    ]
-
-
-def _invited_events(user: User, first_day, last_day) -> list[Event]:
-    """Reunions and continuing-education days the person is invited to. They carry no
-    link: the event pages are the coordinators'."""
-    invitations = (
-        EventInvitation.objects.filter(
-            participant__user=user,
-            event__starts_at__gte=_start_of(first_day),
-            event__starts_at__lt=_start_of(last_day + dt.timedelta(days=1)),
-        )
-        .select_related("event")
-        .order_by("event__starts_at", "pk")
-    )
-    events = []
-    for invitation in invitations:
-        event = invitation.event
-        events.append(
-            Event.new(
-                uid=f"event-{event.pk}@peersupport",
-                summary=f"{event.get_kind_display()}: {event.title}",
-                description=event.description or None,
-                start=_local(event.starts_at),
-                end=_local(event.ends_at),
-                location=event.venue or None,
-            )
-        )
-    return events
