@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -82,8 +83,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "peersupport.accounts.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "peersupport.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
 ]
 
 ROOT_URLCONF = "peersupport.urls"
@@ -286,7 +289,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends 8 hours after login whatever happens, and after this many idle minutes.
 SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+# allauth's user sessions: each person lists and ends their sessions on other devices.
+# Activity tracking stays off: it writes a row on every request, and the idle timeout
+# already keeps the last activity in the session itself.
+USERSESSIONS_TRACK_ACTIVITY = False
+# How many reverse proxies of our own stand in front of the app. Each appends the address
+# it saw to X-Forwarded-For; the client is the N-th from the right. 0: the connection's
+# address (REMOTE_ADDR), and X-Forwarded-For is ignored. The audit log and allauth's
+# per-IP rate limits read the same number.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -321,3 +336,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 SUPERVISION_SESSIONS_PER_MONTH = env.int("SUPERVISION_SESSIONS_PER_MONTH", default=2)
 # Session ratings are shown (average, comments) only once this many people have rated.
 SUPERVISION_RATINGS_SHOWN_FROM = env.int("SUPERVISION_RATINGS_SHOWN_FROM", default=3)
+# Log follow-up (loggkontroll): one user reading this many different people's records
+# within this many minutes is shown as an unusual pattern.
+AUDIT_MANY_SUBJECTS_COUNT = env.int("AUDIT_MANY_SUBJECTS_COUNT", default=20)
+AUDIT_MANY_SUBJECTS_MINUTES = env.int("AUDIT_MANY_SUBJECTS_MINUTES", default=10)

@@ -167,6 +167,9 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.participant}: {self.from_status} → {self.to_status}"
 
+    def data_subject(self) -> DataSubject:
+        return self.participant.data_subject()
+
 
 class CourseTemplate(models.Model):
     """A course's shape: its days, modules and completion rule. Data, so regions can vary it."""
@@ -403,6 +406,9 @@ class Enrolment(models.Model):
     def __str__(self) -> str:
         return f"{self.participant} – {self.cohort}"
 
+    def data_subject(self) -> DataSubject:
+        return self.participant.data_subject()
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
@@ -449,6 +455,9 @@ class Attendance(models.Model):
     def __str__(self) -> str:
         return f"{self.enrolment.participant} {self.session.date}: {self.status}"
 
+    def data_subject(self) -> DataSubject:
+        return self.enrolment.participant.data_subject()
+
 
 class Certificate(models.Model):
     """A course certificate. Reissuing makes a new one and marks the old replaced."""
@@ -490,6 +499,9 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.code}"
+
+    def data_subject(self) -> DataSubject:
+        return self.participant.data_subject()
 
     @property
     def is_valid(self) -> bool:
@@ -551,3 +563,6 @@ class EventInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.event}"
+
+    def data_subject(self) -> DataSubject:
+        return self.participant.data_subject()

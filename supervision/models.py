@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peersupport.accounts.models import Region
+from peersupport.dataprotection.registry import DataSubject
 from programmes.models import Participant
 
 
@@ -292,6 +293,9 @@ class SessionAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.session}"
+
+    def data_subject(self) -> DataSubject:
+        return self.participant.data_subject()
 
 
 class SupervisorNote(models.Model):

@@ -1,8 +1,9 @@
 import os
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import translation
 
 from peersupport.accounts.models import Role
@@ -95,6 +96,12 @@ def researcher(stockholm):
 
 
 @pytest.fixture
+def auditor(stockholm):
+    """Follows up Stockholm's access log (loggkontroll)."""
+    return person_with_role(Role.AUDITOR, stockholm, full_name="Greta Granskare")
+
+
+@pytest.fixture
 def admin_user(db):
     return UserFactory(is_staff=True, is_superuser=True, with_totp=True, full_name="Ada Admin")
 
@@ -107,17 +114,31 @@ ROLE_FIXTURES = [
     "other_supervisor",
     "unit_manager",
     "researcher",
+    "auditor",
     "admin_user",
 ]
 
 
+def mark_reauthenticated(client: Client, user) -> None:
+    """Records in the client's session, through allauth, that the user has just typed their
+    password, as the re-authentication page does: views that ask for it then let them in."""
+    request = RequestFactory().get("/")
+    request.session = client.session
+    request.user = user
+    record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
+    request.session.save()
+
+
 @pytest.fixture
 def client_for():
-    """A test client logged in as the given user."""
+    """A test client logged in as the given user; ``reauthenticated=True`` as if they had
+    just confirmed their password (for exports and private notes)."""
 
-    def make(user):
+    def make(user, *, reauthenticated: bool = False):
         client = Client()
         client.force_login(user)
+        if reauthenticated:
+            mark_reauthenticated(client, user)
         return client
 
     return make

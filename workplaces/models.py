@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peersupport.accounts.models import Region
+from peersupport.dataprotection.registry import DataSubject
 from programmes.models import Participant
 
 FULL_TIME_HOURS = Decimal("40")
@@ -306,6 +307,9 @@ class Placement(models.Model):
     def __str__(self) -> str:
         return f"{self.participant} @ {self.workplace}"
 
+    def data_subject(self) -> DataSubject:
+        return self.participant.data_subject()
+
     def task_labels(self) -> list[str]:
         return [Task(task).label for task in self.tasks if task in Task.values]
 
@@ -337,6 +341,9 @@ class FollowUpReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement} – {self.months_after_start} mån"
+
+    def data_subject(self) -> DataSubject:
+        return self.placement.participant.data_subject()
 
 
 class Likert(models.IntegerChoices):
@@ -379,6 +386,9 @@ class ReviewResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} – {self.get_respondent_display()}"
+
+    def data_subject(self) -> DataSubject:
+        return self.review.placement.participant.data_subject()
 
 
 class SessionKind(models.TextChoices):
@@ -460,6 +470,9 @@ class SupportSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} ({self.minutes} min)"
+
+    def data_subject(self) -> DataSubject:
+        return self.placement.participant.data_subject()
 
     def theme_labels(self) -> list[str]:
         return [Theme(theme).label for theme in self.themes if theme in Theme.values]

@@ -1,6 +1,9 @@
+import time
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -8,6 +11,11 @@ from django.utils.translation import gettext as _
 from .scoping import requires_mfa
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+
+# The session key that holds the time (epoch seconds) of the person's last request.
+LAST_ACTIVITY_KEY = "last_activity"
+# Last activity is written at most this often, so ordinary requests don't save the session.
+LAST_ACTIVITY_RESOLUTION_SECONDS = 60
 
 # Views a staff user without MFA may still reach: setting MFA up, and leaving.
 MFA_SETUP_VIEWS = {"account_logout", "account_reauthenticate", "set_language", "healthz"}
@@ -63,3 +71,33 @@ class RequireMFAMiddleware:
             ),
         )
         return redirect("mfa_activate_totp")
+
+
+def mark_active(session) -> None:
+    session[LAST_ACTIVITY_KEY] = int(time.time())
+
+
+class IdleTimeoutMiddleware:
+    """Logs a person out after ``SESSION_IDLE_TIMEOUT_MINUTES`` without a request, on top of
+    the absolute limit of ``SESSION_COOKIE_AGE`` after login.
+
+    The login-required middleware then sends them to the login page, which brings them back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_KEY)
+            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were logged out after %(minutes)s minutes without activity.")
+                    % {"minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES},
+                )
+            elif last is None or now - last >= LAST_ACTIVITY_RESOLUTION_SECONDS:
+                mark_active(request.session)
+        return self.get_response(request)

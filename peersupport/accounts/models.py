@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.dataprotection.registry import DataSubject, subject_for_user
+
 
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
@@ -13,10 +15,14 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     UNIT_MANAGER = "unit_manager", _("Unit manager")
     RESEARCHER = "researcher", _("Researcher")
+    # Follows up the access log (loggkontroll) for the region; sees no records themselves.
+    AUDITOR = "auditor", _("Log auditor")
 
 
 # Roles that reach other people's sensitive records sign in with a second factor.
-ROLES_REQUIRING_MFA = frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.RESEARCHER})
+ROLES_REQUIRING_MFA = frozenset(
+    {Role.COORDINATOR, Role.SUPERVISOR, Role.RESEARCHER, Role.AUDITOR}
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -77,6 +83,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def data_subject(self) -> DataSubject:
+        return subject_for_user(self)
 
 
 class Region(models.Model):

@@ -1,8 +1,11 @@
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
+
+from .middleware import mark_active
 
 
 @receiver(authenticator_added, dispatch_uid="audit_authenticator_added")
@@ -25,3 +28,10 @@ def audit_authenticator_removed(sender, request, user, authenticator, **kwargs):
         request=request,
         detail={"removed": authenticator.type},
     )
+
+
+@receiver(user_logged_in, dispatch_uid="idle_timeout_starts_at_login")
+def start_idle_clock(sender, request, user, **kwargs):
+    """The idle clock starts at login, so the first pages don't have to save the session."""
+    if request is not None and hasattr(request, "session"):
+        mark_active(request.session)

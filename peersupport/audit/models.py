@@ -35,6 +35,12 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def delete(self):
         raise AppendOnlyError("Audit events cannot be deleted.")
 
+    def thin_out(self) -> int:
+        """Delete these events: the one way events leave the log, used only by the audit
+        log's retention rule (its period has run out). Returns how many were deleted."""
+        deleted, _per_model = models.QuerySet.delete(self)
+        return deleted
+
 
 class AuditEvent(models.Model):
     """Who did what to which record, when and from where."""
@@ -57,6 +63,20 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     path = models.CharField(_("path"), max_length=500, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # Whom the record is about (a registered data subject kind and its key) and the region
+    # that answers for it: what log follow-up (loggkontroll) searches by.
+    subject_kind = models.CharField(_("data subject kind"), max_length=50, blank=True)
+    subject_id = models.BigIntegerField(_("data subject id"), null=True, blank=True)
+    region = models.ForeignKey(
+        "accounts.Region",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -67,6 +87,9 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["action", "-at"]),
             models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["subject_kind", "subject_id", "-at"]),
+            models.Index(fields=["actor", "-at"]),
+            models.Index(fields=["region", "-at"]),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from peersupport.accounts.models import Role
 from peersupport.accounts.permissions import role_required
 from peersupport.accounts.scoping import has_role
-from peersupport.audit.actions import record_event
+from peersupport.audit.actions import record_event, record_reads
 from peersupport.audit.models import AuditAction
 from peersupport.forms import add_action_error
 from programmes.models import Participant
@@ -139,14 +139,9 @@ def _region_session_list(request):
         ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    read_by_other = [s.pk for s in page if s.created_by_id != request.user.pk]
+    read_by_other = [s for s in page if s.created_by_id != request.user.pk]
     if read_by_other:
-        record_event(
-            actor=request.user,
-            action=AuditAction.READ,
-            request=request,
-            detail={"model": SupportSession._meta.label_lower, "ids": read_by_other},
-        )
+        record_reads(actor=request.user, records=read_by_other, request=request)
     return render(request, "workplaces/session_list_region.html", {"form": form, "page": page})
 
 
