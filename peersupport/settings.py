@@ -180,6 +180,16 @@ MFA_ENCRYPTION_KEY = env(
         hashlib.sha256(b"mfa-secrets:" + SECRET_KEY.encode()).digest()
     ).decode(),
 )
+# Keys for free text kept encrypted at rest (peersupport/fields.py), comma-separated: the
+# first encrypts, all decrypt. Derived from SECRET_KEY unless given; README: key rotation.
+FIELD_ENCRYPTION_KEYS = env.list(
+    "FIELD_ENCRYPTION_KEYS",
+    default=[
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"field-encryption:" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ],
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peersupport.accounts.models import Region
 from peersupport.dataprotection.registry import DataSubject
+from peersupport.fields import EncryptedTextField
 from programmes.models import Participant
 
 
@@ -300,7 +301,7 @@ class SessionAttendance(models.Model):
 
 class SupervisorNote(models.Model):
     """The supervisor's private note on a session: only its author ever reads it, every
-    read is audit-logged, and it is never exported."""
+    read is audit-logged, it is never exported, and the database holds it encrypted."""
 
     session = models.ForeignKey(
         SupervisionSession,
@@ -314,7 +315,7 @@ class SupervisorNote(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    text = models.TextField(_("private note"))
+    text = EncryptedTextField(_("private note"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
