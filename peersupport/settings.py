@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "peersupport.audit",
     "peersupport.notifications",
     "peersupport.dataprotection",
+    "peersupport.retention",
     "programmes",
     "workplaces",
     "supervision",
@@ -271,6 +273,12 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-shortfall-summaries": {
         "task": "supervision.tasks.schedule_shortfall_summaries_task",
         "schedule": 60.0 * 60,
+    },
+    # Gallring once a night (Europe/Stockholm), not at start-up: what falls due during the
+    # day stays listed by `manage.py thin_records --dry-run` until then.
+    "thin-records": {
+        "task": "peersupport.retention.tasks.thin_records_task",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from peersupport.dataprotection.registry import SubjectKind, register_subject_kind
+from peersupport.dataprotection.registry import (
+    SubjectKind,
+    register_retention_rule,
+    register_subject_kind,
+)
 
 from .models import Participant
+from .retention import APPLICANTS, LEAVERS
 
 # --- Data subjects ------------------------------------------------------------------------
 
@@ -38,5 +43,8 @@ register_subject_kind(
 # --- Consent ------------------------------------------------------------------------------
 
 # --- Retention (gallring) -----------------------------------------------------------------
+
+register_retention_rule(APPLICANTS)
+register_retention_rule(LEAVERS)
 
 # --- Register extract ---------------------------------------------------------------------

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from peersupport.dataprotection.registry import register_retention_rule
+
+from .retention import LEAVER_ATTENDANCE, PRIVATE_NOTES
+
 # --- Data subjects ------------------------------------------------------------------------
 
 # --- Legal basis --------------------------------------------------------------------------
@@ -10,5 +14,8 @@ from __future__ import annotations
 # --- Consent ------------------------------------------------------------------------------
 
 # --- Retention (gallring) -----------------------------------------------------------------
+
+register_retention_rule(LEAVER_ATTENDANCE)
+register_retention_rule(PRIVATE_NOTES)
 
 # --- Register extract ---------------------------------------------------------------------

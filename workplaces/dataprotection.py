@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+from peersupport.dataprotection.registry import register_retention_rule
+
+from .retention import LEAVER_PLACEMENTS, LEAVER_REVIEWS, SESSION_TEXT
+
 # --- Data subjects ------------------------------------------------------------------------
 
 # --- Legal basis --------------------------------------------------------------------------
@@ -10,5 +14,9 @@ from __future__ import annotations
 # --- Consent ------------------------------------------------------------------------------
 
 # --- Retention (gallring) -----------------------------------------------------------------
+
+register_retention_rule(SESSION_TEXT)
+register_retention_rule(LEAVER_PLACEMENTS)
+register_retention_rule(LEAVER_REVIEWS)
 
 # --- Register extract ---------------------------------------------------------------------

@@ -96,6 +96,12 @@ class RetentionRule:
     due: Callable[..., Any]
     thin: Callable[[Any], int]
     action: Text = ""
+    # The key of another rule whose period this one follows, so that one setting thins all
+    # of a person's records together (a leaver's placements follow "people who left").
+    follows: str = ""
+    # False: the records belong to no region (the audit log) and only the national
+    # setting applies.
+    regional: bool = True
 
 
 @dataclass(frozen=True)
