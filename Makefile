@@ -13,7 +13,7 @@ WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 DEMO_PASSWORD := peer-demo-2026
 DEMO_TOTP_SECRET := PEERSUPPORTDEMOTOTPSECRET234567A
 
-.PHONY: help run test lint messages uv venv system-libs var
+.PHONY: help run test lint messages uv venv system-libs
 
 help:
 	@echo "make run       install what is missing, migrate, seed demo data, start web + worker + beat"
@@ -58,11 +58,7 @@ system-libs:
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends$$missing; \
 	fi
 
-# The embedded Celery broker keeps its queue in var/broker (see settings.py).
-var:
-	@mkdir -p var/broker/queue var/broker/processed var/broker/control
-
-run: venv system-libs var
+run: venv system-libs
 	@if ! $(VENV)/bin/python -c "import weasyprint" >/dev/null 2>&1; then \
 	  echo "WeasyPrint cannot load Pango. Install it for your system, then make run again:"; \
 	  echo "  https://doc.courtbouillon.org/weasyprint/stable/first_steps.html#installation"; \
