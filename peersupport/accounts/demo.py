@@ -9,6 +9,7 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.db.models import QuerySet
 
 from .models import Membership, Region, Role, User
 from .scoping import requires_mfa
@@ -39,6 +40,13 @@ ROLE_PEOPLE = {
 
 def demo_email(local: str) -> str:
     return f"{local}@{DEMO_DOMAIN}"
+
+
+def demo_users() -> QuerySet[User]:
+    """Every login the demo seed makes, and nobody else: each of them, and each demo
+    participant, is on the demo domain, which is reserved for examples (RFC 2606) and so
+    is no real person's address."""
+    return User.objects.filter(email__iendswith=f"@{DEMO_DOMAIN}")
 
 
 def _ensure_user(email: str, full_name: str, password: str, *, staff: bool = False) -> User:

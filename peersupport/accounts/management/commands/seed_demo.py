@@ -1,7 +1,9 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from peersupport.accounts import demo
+from peersupport.accounts.models import User
 from programmes import demo as programme_demo
 from supervision import demo as supervision_demo
 from workplaces import demo as workplace_demo
@@ -17,6 +19,20 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, password: str, **options):
+        # Demo logins share a published password and TOTP secret: they must never sit
+        # beside real people's accounts.
+        if settings.PRODUCTION:
+            raise CommandError(
+                "seed_demo does not run with DJANGO_ENV=production: it makes logins with a "
+                "published password and TOTP secret."
+            )
+        others = User.objects.exclude(pk__in=demo.demo_users()).count()
+        if others:
+            raise CommandError(
+                f"This database holds {others} account(s) that are not demo accounts (not on "
+                f"@{demo.DEMO_DOMAIN}). seed_demo runs only on a database of demo data: it makes "
+                "logins with a published password and TOTP secret."
+            )
         demo.seed(password=password)
         programme_demo.seed()
         workplace_demo.seed(password=password)
