@@ -1,0 +1,267 @@
+"""Register extracts: everything stored about one person, as a PDF and as JSON, written by
+a worker; asked for with a fresh password; every download audit-logged."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from peersupport.audit.models import AuditAction, AuditEvent
+from peersupport.dataprotection.registry import ExtractSection, registry
+from peersupport.extracts.actions import produce_extract, request_extract
+from peersupport.extracts.models import Extract, ExtractStatus
+from peersupport.extracts.tasks import produce_extract_task
+from tests.services import require_executable
+
+pytestmark = pytest.mark.django_db
+
+
+PDFTOTEXT = "/usr/bin/pdftotext"
+
+
+def pdf_text(extract: Extract) -> str:
+    require_executable(PDFTOTEXT)
+    result = subprocess.run([PDFTOTEXT, extract.pdf.path, "-"], capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def produced(actor, subject, *, own: bool = False, language: str = "sv") -> Extract:
+    extract = request_extract(
+        actor=actor, subject=subject, language=language, region_id=subject.region_id, own=own
+    )
+    return produce_extract(extract_id=extract.pk)
+
+
+def person_url(participant, name: str = "extracts:person_extracts") -> str:
+    return reverse(name, kwargs={"kind": "programmes.participant", "pk": participant.pk})
+
+
+def test_the_pdf_holds_the_persons_records_and_no_one_elses(coordinator, two_people):
+    """Alma's extract shows her record, course days, placement, support session and
+    supervision comment; nothing of Bertil's, and no service user's code."""
+    alma, bertil = two_people
+    extract = produced(coordinator, alma.participant.data_subject())
+
+    assert extract.status == ExtractStatus.DONE
+    text = pdf_text(extract)
+    for expected in (
+        "Alma Andersson",
+        "alma@example.org",
+        "0701112233",
+        "Våren 2026",
+        "Tandläkare för alma",
+        "Öppenvården Nord",
+        "Reflektion från alma om sömn.",
+        "Almas eget omdöme",
+        alma.participant.certificates.get().code,
+    ):
+        assert expected in text, expected
+    for unexpected in (
+        "Bertil",
+        "bertil@example.org",
+        "0709998877",
+        "Tandläkare för bertil",
+        bertil.participant.certificates.get().code,
+        "KOD-ALMA",
+        "Handledarens egen anteckning.",
+    ):
+        assert unexpected not in text, unexpected
+
+
+def test_the_json_holds_the_same_records_machine_readably(coordinator, two_people):
+    """The JSON names its format, the person and every section, with fields by key."""
+    alma, _bertil = two_people
+    extract = produced(coordinator, alma.participant.data_subject())
+
+    document = json.loads(extract.json.read())
+    assert document["format"] == "peersupport.register-extract"
+    assert document["subject"] == {
+        "kind": "programmes.participant",
+        "id": alma.participant.pk,
+        "name": "Alma Andersson",
+    }
+    sections = {section["key"]: section for section in document["sections"]}
+    (record,) = sections["programmes.record"]["records"]
+    assert record["fields"]["email"] == "alma@example.org"
+    (session,) = sections["workplaces.support_sessions"]["records"]
+    assert session["fields"]["minutes"] == 40
+    assert "service_user_code" not in session["fields"]
+    assert sections["supervision.notes"]["withheld"] is True
+    assert extract.record_count == sum(len(s["records"]) for s in sections.values())
+    raw = json.dumps(document, ensure_ascii=False)
+    assert "Bertil" not in raw and "bertil@example.org" not in raw
+
+
+def test_a_supervisor_gets_their_private_notes_only_in_their_own_extract(
+    coordinator, supervisor, two_people
+):
+    """A private note is its author's alone: in the supervisor's own extract, withheld
+    from the one a coordinator produces about them."""
+    from peersupport.extracts.permissions import get_subject_for_user_or_404, own_subject
+
+    own = produced(supervisor, own_subject(supervisor), own=True)
+    assert "Handledarens egen anteckning." in pdf_text(own)
+
+    subject, _region = get_subject_for_user_or_404(coordinator, "accounts.user", supervisor.pk)
+    by_coordinator = produced(coordinator, subject)
+    text = pdf_text(by_coordinator)
+    assert "Maria Handledare" in text
+    assert "Handledarens egen anteckning." not in text
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_writes_the_extract(celery_worker_process, coordinator, two_people):
+    """The task, queued to a real Celery worker, writes both files and marks it ready."""
+    alma, _bertil = two_people
+    extract = request_extract(
+        actor=coordinator,
+        subject=alma.participant.data_subject(),
+        language="sv",
+        region_id=alma.participant.region_id,
+        own=False,
+    )
+    assert extract.status == ExtractStatus.QUEUED
+
+    celery_worker_process.wait_for_task(
+        celery_worker_process.send(produce_extract_task, extract.pk)
+    )
+
+    extract.refresh_from_db()
+    assert extract.status == ExtractStatus.DONE
+    assert extract.is_ready
+    assert "Alma Andersson" in pdf_text(extract)
+
+
+def test_asking_for_an_extract_asks_for_the_password_first(coordinator, client_for, applicant):
+    """Without a fresh password the request is sent to re-authenticate, and nothing is
+    queued."""
+    response = client_for(coordinator).post(person_url(applicant), {"language": "sv"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not Extract.objects.exists()
+
+
+def test_asking_for_an_extract_returns_at_once_and_shows_progress(
+    coordinator, fresh_client_for, applicant
+):
+    """After re-authentication the request queues the extract and shows its progress,
+    with a status the page's script polls; the request itself is audit-logged."""
+    client = fresh_client_for(coordinator)
+    response = client.post(person_url(applicant), {"language": "en"})
+
+    extract = Extract.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("extracts:extract_detail", args=[extract.pk])
+    assert (extract.status, extract.language, extract.region_id) == (
+        ExtractStatus.QUEUED,
+        "en",
+        applicant.region_id,
+    )
+    page = client.get(response["Location"])
+    assert reverse("extracts:extract_status", args=[extract.pk]).encode() in page.content
+    assert b"js/extract-progress.js" in page.content
+    status = client.get(reverse("extracts:extract_status", args=[extract.pk])).json()
+    assert status["status"] == "queued" and status["ready"] is False
+    event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="extracts.extract")
+    assert (event.subject_kind, event.subject_id) == ("programmes.participant", applicant.pk)
+
+
+def test_every_download_is_audit_logged_under_the_person(coordinator, client_for, two_people):
+    """Each download of the PDF or the JSON writes an export event about the person."""
+    alma, _bertil = two_people
+    extract = produced(coordinator, alma.participant.data_subject())
+    client = client_for(coordinator)
+
+    pdf = client.get(reverse("extracts:extract_download", args=[extract.pk, "pdf"]))
+    document = client.get(reverse("extracts:extract_download", args=[extract.pk, "json"]))
+
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert document.status_code == 200
+    assert "attachment" in pdf["Content-Disposition"]
+    events = AuditEvent.objects.filter(action=AuditAction.EXPORT, object_id=str(extract.pk))
+    assert sorted(event.detail["register_extract"] for event in events) == ["json", "pdf"]
+    assert {(e.subject_kind, e.subject_id, e.actor_id) for e in events} == {
+        ("programmes.participant", alma.participant.pk, coordinator.pk)
+    }
+
+
+def test_only_the_regions_coordinators_reach_a_persons_extracts(
+    coordinator, other_coordinator, peer_supporter, client_for, two_people
+):
+    """Another region's coordinator gets 404 for the person and their extract; a peer
+    supporter is refused the coordinator's page (403) and cannot fetch the extract (404)."""
+    alma, _bertil = two_people
+    extract = produced(coordinator, alma.participant.data_subject())
+    detail = reverse("extracts:extract_detail", args=[extract.pk])
+    download = reverse("extracts:extract_download", args=[extract.pk, "pdf"])
+
+    assert client_for(coordinator).get(person_url(alma.participant)).status_code == 200
+    assert client_for(other_coordinator).get(person_url(alma.participant)).status_code == 404
+    assert client_for(other_coordinator).get(download).status_code == 404
+    assert client_for(peer_supporter).get(person_url(alma.participant)).status_code == 403
+    assert client_for(peer_supporter).get(detail).status_code == 404
+    # The person themselves did not ask for this one: it is the coordinator's.
+    assert client_for(alma.user).get(download).status_code == 404
+
+
+def test_a_person_asks_for_and_downloads_their_own_extract(
+    coordinator, fresh_client_for, client_for, two_people
+):
+    """From their settings a person asks for their extract (with a fresh password) and
+    downloads it; their region's coordinator cannot."""
+    alma, bertil = two_people
+    client = fresh_client_for(alma.user)
+    assert (
+        reverse("extracts:own_extracts").encode()
+        in client.get(reverse("accounts:profile_edit")).content
+    )
+
+    response = client.post(reverse("extracts:own_extracts"), {"language": "sv"})
+
+    extract = Extract.objects.get()
+    assert extract.own_request and extract.subject_id == alma.participant.pk
+    produce_extract(extract_id=extract.pk)
+    download = reverse("extracts:extract_download", args=[extract.pk, "pdf"])
+    assert response["Location"] == reverse("extracts:extract_detail", args=[extract.pk])
+    assert client.get(download).status_code == 200
+    assert client_for(bertil.user).get(download).status_code == 404
+    assert client_for(coordinator).get(download).status_code == 404
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=alma.user).count() == 1
+
+
+def test_an_extract_that_cannot_be_written_is_marked_failed(
+    coordinator, client_for, applicant, monkeypatch
+):
+    """A section that breaks leaves the extract failed, with no files, and the page says
+    so instead of waiting for ever."""
+
+    def broken(subject):
+        raise RuntimeError("a section broke")
+
+    monkeypatch.setitem(
+        registry.extract_sections,
+        "tests.broken",
+        ExtractSection(key="tests.broken", title="Broken", collect=broken),
+    )
+    extract = request_extract(
+        actor=coordinator,
+        subject=applicant.data_subject(),
+        language="sv",
+        region_id=applicant.region_id,
+        own=False,
+    )
+
+    assert produce_extract(extract_id=extract.pk) is None
+
+    extract.refresh_from_db()
+    assert extract.status == ExtractStatus.FAILED and not extract.pdf
+    page = client_for(coordinator).get(reverse("extracts:extract_detail", args=[extract.pk]))
+    assert b"js/extract-progress.js" not in page.content
+    download = reverse("extracts:extract_download", args=[extract.pk, "pdf"])
+    assert client_for(coordinator).get(download).status_code == 404
