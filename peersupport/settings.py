@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "peersupport.accounts",
     "peersupport.audit",
     "peersupport.notifications",
+    "peersupport.privacy",
     "peersupport.dataprotection",
     "peersupport.retention",
     "programmes",

@@ -2,7 +2,9 @@
 
 Text that contains a Swedish personal identity number (personnummer, also the
 coordination number, samordningsnummer), a phone number or an e-mail address is
-refused with a message that says what was found, so the person can remove it.
+refused with a message that says what was found, so the person can remove it. A person's
+name never holds any of them. Words that may be a person's name are found by
+``peersupport.privacy.names``.
 """
 
 from __future__ import annotations
@@ -66,21 +68,41 @@ def find_identifying_data(text: str) -> list[str]:
     return found
 
 
+def _listing(found: list[str]):
+    return format_lazy("{}" + ", {}" * (len(found) - 1), *(KINDS[kind] for kind in found))
+
+
 def validate_no_identifying_data(value: str) -> None:
     """Refuse text that could identify a person; the message names what was found."""
     if not value:
         return
     found = find_identifying_data(str(value))
     if found:
-        listing = format_lazy("{}" + ", {}" * (len(found) - 1), *(KINDS[kind] for kind in found))
         raise ValidationError(
             format_lazy(
                 "{} {}",
-                format_lazy(_("The text seems to contain {what}."), what=listing),
+                format_lazy(_("The text seems to contain {what}."), what=_listing(found)),
                 _(
                     "Remove it: no service user may ever be identifiable. Use a pseudonymous "
                     "code if you need to tell people apart."
                 ),
             ),
             code="identifying_data",
+        )
+
+
+def validate_person_name(value: str) -> None:
+    """Refuse a person's name that holds an identity number, a phone number or an e-mail
+    address: they have fields of their own, or no place at all."""
+    if not value:
+        return
+    found = find_identifying_data(str(value))
+    if found:
+        raise ValidationError(
+            format_lazy(
+                "{} {}",
+                format_lazy(_("A name cannot hold {what}."), what=_listing(found)),
+                _("Write only the person's name here."),
+            ),
+            code="identifying_data_in_name",
         )
