@@ -40,15 +40,20 @@ def navigation(request):
         items.append((reverse("supervision:supervisor_home"), _("My supervision work")))
     if Role.PEER_SUPPORTER in roles:
         items.append((reverse("supervision:session_list"), _("My supervision")))
+    if Role.AUDITOR in roles or user.is_superuser:
+        items.append((reverse("audit:event_list"), _("Log follow-up")))
     items.append((reverse("notifications:notification_list"), _("Notifications")))
     # The person's own account, in the menu under their name.
     account_items = [
         (reverse("accounts:profile_edit"), _("My settings")),
         (reverse("mfa_index"), _("Two-factor authentication")),
+        (reverse("usersessions_list"), _("Logins on other devices")),
         (reverse("notifications:calendar_settings"), _("Calendar feed")),
     ]
     if user.is_staff:
         account_items.append((reverse("admin:index"), _("Admin")))
+    if user.is_staff or user.is_superuser:
+        account_items.append((reverse("dataprotection:legal_basis"), _("Legal basis register")))
     current = request.path
     # The longest matching prefix wins, so /workplaces/placements/ marks Placements only.
     active = max(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("peersupport.accounts.urls")),
     path("notifications/", include("peersupport.notifications.urls")),
+    path("audit/", include("peersupport.audit.urls")),
     path("programme/", include("programmes.urls")),
     path("workplaces/", include("workplaces.urls")),
     path("supervision/", include("supervision.urls")),

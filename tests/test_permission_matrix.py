@@ -41,6 +41,8 @@ COORDINATORS_ONLY = expect(403, anonymous=LOGIN, coordinator=200, other_coordina
 # A page about a Stockholm object: its coordinator sees it, Skåne's gets 404.
 STOCKHOLM_COORDINATOR = expect(403, anonymous=LOGIN, coordinator=200, other_coordinator=404)
 
+LOG_FOLLOW_UP = expect(403, anonymous=LOGIN, auditor=200, admin_user=200)
+
 EXPECTED: dict[str, dict[str, int]] = {
     "home": expect(200, anonymous=LOGIN),
     "healthz": expect(200),
@@ -247,6 +249,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Calendar: everyone's own feed settings; the feed itself answers its secret token.
     "notifications:calendar_settings": expect(200, anonymous=LOGIN),
     "notifications:calendar_feed": expect(200),
+    # Log follow-up: the region's log auditor and the admin, no one else.
+    "audit:event_list": LOG_FOLLOW_UP,
+    "audit:event_export": LOG_FOLLOW_UP,
+    "audit:person_search": LOG_FOLLOW_UP,
+    "audit:patterns": LOG_FOLLOW_UP,
 }
 
 # How to build the URL of each pattern that takes arguments.
@@ -442,7 +449,11 @@ def test_permission_matrix(url_name, matrix_context, client, client_for):
     url = reverse(url_name, kwargs=kwargs)
     actual = {}
     for role in ROLES:
-        http = client if role == ANONYMOUS else client_for(matrix_context[role])
+        # Re-authenticated: exports and private notes ask for the password again, which
+        # tests/accounts/test_sessions.py covers; this table is about who may see what.
+        http = (
+            client if role == ANONYMOUS else client_for(matrix_context[role], reauthenticated=True)
+        )
         if url_name in POST_ONLY:
             response = http.post(url, {"language": "sv", "next": "/"})
         else:

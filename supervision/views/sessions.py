@@ -4,6 +4,7 @@ confirmation and rating."""
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -313,6 +314,7 @@ def session_attendance(request, pk: int):
 
 @never_cache
 @role_required(Role.SUPERVISOR)
+@reauthentication_required
 def session_note(request, pk: int):
     """The supervisor's own note on the session. Every time the page shows a saved note,
     the read is written to the audit log."""

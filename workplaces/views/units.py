@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -474,6 +475,7 @@ EXPORT_COLUMNS = [
 
 
 @role_required(Role.COORDINATOR)
+@reauthentication_required
 def aggregates_export(request):
     """Sessions per workplace × month × kind as CSV: counts and minutes, no text, no codes."""
     regions = regions_for(request.user, Role.COORDINATOR)
