@@ -13,6 +13,7 @@ OUR_APPS = {
     "workplaces",
     "supervision",
     "evaluation",
+    "retention",
 }
 
 

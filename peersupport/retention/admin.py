@@ -33,6 +33,7 @@ class RetentionSettingAdmin(admin.ModelAdmin):
     form = RetentionSettingForm
     list_display = ["rule_title", "region", "months", "changed_at", "changed_by"]
     list_filter = ["rule", "region"]
+    search_fields = ["rule", "region__name"]
     list_select_related = ["region", "changed_by"]
     readonly_fields = ["changed_at", "changed_by"]
 

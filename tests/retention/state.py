@@ -31,6 +31,8 @@ PRIVATE_NOTE = "Verkade trött, följ upp nästa gång"
 @dataclass
 class RegionState:
     region: Region
+    coordinator: User
+    unit_manager: User
     declined: Participant
     withdrawn: Participant
     in_process: Participant
@@ -175,6 +177,8 @@ def build_region(region: Region, *, tag: str) -> RegionState:
         person.refresh_from_db()
     return RegionState(
         region=region,
+        coordinator=coordinator,
+        unit_manager=unit_manager,
         declined=declined,
         withdrawn=withdrawn,
         in_process=in_process,

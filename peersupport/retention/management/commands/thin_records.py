@@ -45,10 +45,11 @@ class Command(BaseCommand):
             else _("Thinned on %(date)s")
         )
         self.stdout.write(heading % {"date": timezone.localdate(now).isoformat()})
+        self.stdout.write(_("Rule, region (- nationally), months, records older than, count:"))
         for run in runs:
-            region = run.region.name if run.region else _("National")
+            region = run.region.code if run.region else "-"
             self.stdout.write(
-                f"{run.rule.key:<32} {region:<24} {run.months:>4} "
+                f"{run.rule.key:<32} {region:<16} {run.months:>4} "
                 f"{timezone.localdate(run.cutoff).isoformat()} {run.count:>7}"
             )
         self.stdout.write(_("Total: %(count)s") % {"count": sum(run.count for run in runs)})
