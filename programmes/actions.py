@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,8 @@ from peersupport.accounts.models import Membership, Region, Role, User
 from peersupport.accounts.scoping import coordinators_of
 from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
+from peersupport.dataprotection.actions import record_consent
+from peersupport.dataprotection.registry import DataSubject
 from peersupport.notifications.actions import schedule_notification
 
 from .completion import cohort_progress
@@ -72,8 +75,16 @@ def register_applicant(
     phone: str = "",
     language: str = "sv",
     lived_experience_declared: bool,
+    consent_method: str = "",
+    consent_given_on: dt.date | None = None,
+    consent_version: int | None = None,
     applied_on: dt.date | None = None,
 ) -> Participant:
+    """Register an applicant who declares own lived experience, with their consent to the
+    region keeping that declaration (GDPR art. 9.2 a), recorded in the same step.
+
+    ``consent_method`` says how the consent was given; ``consent_version`` is the consent
+    text version the form showed."""
     _require_region(actor, region)
     if not lived_experience_declared:
         raise ValidationError(
@@ -81,6 +92,15 @@ def register_applicant(
                 "lived_experience_declared": _(
                     "The programme is for people with own lived experience; the applicant must "
                     "declare it."
+                )
+            }
+        )
+    if not consent_method:
+        raise ValidationError(
+            {
+                "consent_method": _(
+                    "The declaration is health data: record how the applicant gave their "
+                    "consent to it being kept."
                 )
             }
         )
@@ -109,6 +129,15 @@ def register_applicant(
     StatusChange.objects.create(
         participant=participant, to_status=ParticipantStatus.APPLICANT, changed_by=actor
     )
+    with _consent_errors_on("consent_"):
+        record_consent(
+            actor=actor,
+            subject=participant.data_subject(),
+            purpose=LIVED_EXPERIENCE,
+            method=consent_method,
+            given_on=consent_given_on,
+            text_version=consent_version,
+        )
     return participant
 
 
@@ -149,6 +178,57 @@ def change_status(
     participant.status_changed_at = change.changed_at
     participant.save(update_fields=["status", "status_changed_at"])
     return change
+
+
+# Consent to keeping the lived-experience declaration --------------------------------------
+
+LIVED_EXPERIENCE = "lived_experience"
+
+
+@contextmanager
+def _consent_errors_on(prefix: str):
+    """Show the consent action's field errors next to this form's consent fields."""
+    try:
+        yield
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {f"{prefix}{field}": errors for field, errors in error.error_dict.items()}
+        ) from error
+
+
+@transaction.atomic
+def declare_lived_experience(
+    *,
+    actor: User,
+    participant: Participant,
+    method: str,
+    given_on: dt.date | None = None,
+    text_version: int | None = None,
+    request=None,
+) -> Participant:
+    """Record the participant's consent and, with it, their declaration of own lived
+    experience: the declaration is kept only while the consent is valid."""
+    _require_region(actor, participant.region)
+    record_consent(
+        actor=actor,
+        subject=participant.data_subject(),
+        purpose=LIVED_EXPERIENCE,
+        method=method,
+        given_on=given_on,
+        text_version=text_version,
+        request=request,
+    )
+    Participant.objects.filter(pk=participant.pk).update(lived_experience_declared=True)
+    participant.lived_experience_declared = True
+    return participant
+
+
+def forget_lived_experience(subject: DataSubject, actor: User | None) -> None:
+    """The consent was withdrawn: the declaration goes at once, from every page and export.
+    The withdrawn consent record, dated, is the person's history of it."""
+    Participant.objects.filter(pk=subject.pk).update(lived_experience_declared=False)
 
 
 @transaction.atomic

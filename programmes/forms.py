@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.dataprotection.models import ConsentMethod
 from peersupport.forms import PrivacyGuardedFormMixin
 
 from .actions import CERTIFICATE_CODE_ALPHABET
@@ -164,11 +165,72 @@ class ApplicantForm(PrivacyGuardedFormMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, regions, **kwargs):
+    consent_method = forms.ChoiceField(
+        label=_("How the applicant consented to the declaration being kept"),
+        choices=(),
+        help_text=_(
+            "The declaration is health data (GDPR art. 9): it is kept only with the "
+            "applicant's consent to the text shown above."
+        ),
+        error_messages={
+            "required": _(
+                "Record how the applicant gave their consent, or the declaration cannot be kept."
+            )
+        },
+    )
+    consent_given_on = PlausibleDateField(
+        label=_("Consent given on"), required=False, help_text=_("Leave empty for today.")
+    )
+    consent_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, regions, consent_version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+        self.fields["consent_method"].choices = [("", _("Choose…")), *COORDINATOR_CONSENT_METHODS]
+        self.fields["consent_version"].initial = consent_version
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Register applicant")))
+
+
+# A coordinator records a consent given on paper or verbally; only the person themselves
+# gives one digitally, in the app.
+COORDINATOR_CONSENT_METHODS = [
+    (value, label)
+    for value, label in ConsentMethod.choices
+    if value in (ConsentMethod.PAPER, ConsentMethod.VERBAL)
+]
+
+
+class ConsentRecordForm(forms.Form):
+    """The participant's consent to keeping their declaration of lived experience."""
+
+    declared = forms.BooleanField(
+        label=_(
+            "The person declares own lived experience of mental ill-health and consents to "
+            "the region keeping that declaration"
+        ),
+        error_messages={
+            "required": _("Tick this only when the person has declared it and consented.")
+        },
+    )
+    method = forms.ChoiceField(label=_("How consent was given"), choices=())
+    given_on = PlausibleDateField(
+        label=_("Consent given on"), required=False, help_text=_("Leave empty for today.")
+    )
+    text_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, text_version: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = [("", _("Choose…")), *COORDINATOR_CONSENT_METHODS]
+        self.fields["text_version"].initial = text_version
+
+
+class ConsentWithdrawForm(forms.Form):
+    method = forms.ChoiceField(label=_("How the person withdrew consent"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = [("", _("Choose…")), *COORDINATOR_CONSENT_METHODS]
 
 
 class StatusChangeForm(PrivacyGuardedFormMixin, forms.Form):

@@ -13,6 +13,16 @@ urlpatterns = [
         "participants/<int:pk>/status/", recruitment.participant_status, name="participant_status"
     ),
     path(
+        "participants/<int:pk>/consents/",
+        recruitment.participant_consent_record,
+        name="participant_consent_record",
+    ),
+    path(
+        "participants/<int:pk>/consents/<int:consent_pk>/withdraw/",
+        recruitment.participant_consent_withdraw,
+        name="participant_consent_withdraw",
+    ),
+    path(
         "participants/<int:pk>/account/",
         recruitment.participant_account,
         name="participant_account",

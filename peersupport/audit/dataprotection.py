@@ -5,13 +5,38 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from peersupport.dataprotection.registry import RetentionRule, register_retention_rule
+from peersupport.dataprotection import bases
+from peersupport.dataprotection.registry import (
+    LegalBasis,
+    RetentionRule,
+    register_legal_basis,
+    register_retention_rule,
+)
 
 from .models import AuditEvent
 
 # --- Data subjects ------------------------------------------------------------------------
 
 # --- Legal basis --------------------------------------------------------------------------
+
+register_legal_basis(
+    LegalBasis(
+        key="audit.events",
+        title=_("Audit log"),
+        models=("audit.auditevent",),
+        purpose=_(
+            "Show who logged in, read, exported or changed which person's records, when and "
+            "from where, so that access can be followed up systematically (log follow-up) and "
+            "misuse found."
+        ),
+        article_6=bases.LEGAL_OBLIGATION_LOG,
+        article_9=_(
+            "The log names whose record was read and what kind of record it was, never its "
+            "content; it is read only by auditors and admins."
+        ),
+        retention=_("Thinned after 5 years (settable)."),
+    )
+)
 
 # --- Consent ------------------------------------------------------------------------------
 

@@ -6,3 +6,6 @@ class DataProtectionConfig(AppConfig):
     name = "peersupport.dataprotection"
     label = "dataprotection"
     verbose_name = _("Data protection")
+
+    def ready(self) -> None:
+        from . import own_records  # noqa: F401

@@ -8,4 +8,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import kinds  # noqa: F401
+        from . import dataprotection, kinds  # noqa: F401

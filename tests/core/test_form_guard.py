@@ -104,6 +104,7 @@ def test_the_applicant_form_takes_the_applicants_own_contact_details(stockholm):
             "region": stockholm.pk,
             "language": "sv",
             "lived_experience_declared": "on",
+            "consent_method": "paper",
         },
         regions=type(stockholm).objects.all(),
     )

@@ -30,6 +30,7 @@ def accepted_applicant(
         email=email or f"{full_name.replace(' ', '.').lower()}@example.org",
         language=language,
         lived_experience_declared=True,
+        consent_method="paper",
     )
     for status in (ParticipantStatus.INTERVIEWED, ParticipantStatus.ACCEPTED):
         actions.change_status(actor=coordinator, participant=participant, to_status=status)

@@ -39,6 +39,7 @@ def participant_at(
         full_name=full_name,
         email=email,
         lived_experience_declared=True,
+        consent_method="paper",
         **fields,
     )
     for step in path_to(status):

@@ -25,6 +25,7 @@ def accepted(coordinator, region, name):
         full_name=name,
         email=f"{name.split()[0].lower()}@example.org",
         lived_experience_declared=True,
+        consent_method="paper",
     )
     for status in (ParticipantStatus.INTERVIEWED, ParticipantStatus.ACCEPTED):
         actions.change_status(actor=coordinator, participant=participant, to_status=status)
@@ -51,6 +52,7 @@ def test_path_records_who_when_and_requires_a_reason_to_end(coordinator, stockho
         full_name="Alva Ek",
         email="alva@example.org",
         lived_experience_declared=True,
+        consent_method="paper",
     )
     with pytest.raises(ValidationError) as error:
         actions.change_status(
@@ -138,6 +140,7 @@ def test_only_accepted_applicants_are_enrolled(coordinator, stockholm):
         full_name="Ho Ek",
         email="ho@example.org",
         lived_experience_declared=True,
+        consent_method="paper",
     )
     with pytest.raises(ValidationError):
         actions.enrol(actor=coordinator, cohort=cohort(coordinator, stockholm), participant=person)

@@ -344,6 +344,7 @@ def test_enrol_offers_only_accepted_applicants_not_yet_in_the_cohort(
         full_name="Cia Sökande",
         email="cia@example.org",
         lived_experience_declared=True,
+        consent_method="paper",
     )
     response = client_for(coordinator).get(
         reverse("programmes:cohort_enrol", kwargs={"pk": cohort.pk})
@@ -417,6 +418,7 @@ def test_enrolling_a_stale_choice_gives_the_actions_reason(
         full_name="Cia Sökande",
         email="cia@example.org",
         lived_experience_declared=True,
+        consent_method="paper",
     )
     response = client.post(url, {"participant": applicant.pk})
     assert response.context["form"].errors["participant"] == [

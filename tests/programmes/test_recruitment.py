@@ -94,6 +94,7 @@ def test_a_coordinator_cannot_register_an_applicant_in_another_region(
             "region": skane.pk,
             "language": "sv",
             "lived_experience_declared": "on",
+            "consent_method": "paper",
         },
     )
     assert response.status_code == 200
@@ -213,6 +214,7 @@ def test_registering_an_applicant_records_the_first_step(coordinator, stockholm,
             "region": stockholm.pk,
             "language": "en",
             "lived_experience_declared": "on",
+            "consent_method": "paper",
         },
     )
     alva = Participant.objects.get()
@@ -265,6 +267,7 @@ def test_the_same_email_twice_in_a_region_is_refused_next_to_the_field(
             "region": stockholm.pk,
             "language": "sv",
             "lived_experience_declared": "on",
+            "consent_method": "paper",
         },
     )
     assert response.status_code == 200

@@ -92,6 +92,7 @@ def test_an_applicant_with_an_overlong_email_address_is_a_form_error(
             "region": stockholm.pk,
             "language": "sv",
             "lived_experience_declared": "on",
+            "consent_method": "paper",
         },
     )
     assert response.status_code == 200
@@ -116,6 +117,7 @@ def test_an_applicant_registered_in_a_second_region_is_not_linked_to_the_taken_a
                 "region": region.pk,
                 "language": "sv",
                 "lived_experience_declared": "on",
+                "consent_method": "paper",
             },
         )
         assert response.status_code == 302
@@ -137,6 +139,7 @@ def test_giving_an_account_already_linked_to_another_record_is_refused(
             full_name="Moved Person",
             email="moved@example.org",
             lived_experience_declared=True,
+            consent_method="paper",
         )
         for region in (stockholm, skane)
     ]
