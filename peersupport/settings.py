@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "peersupport.privacy",
     "peersupport.dataprotection",
     "peersupport.retention",
+    "peersupport.extracts",
     "programmes",
     "workplaces",
     "supervision",
@@ -355,6 +356,8 @@ SUPPORT_SESSION_EDIT_DAYS = env.int("SUPPORT_SESSION_EDIT_DAYS", default=7)
 NOTIFICATIONS_DISPATCH_ON_SCHEDULE = env.bool("NOTIFICATIONS_DISPATCH_ON_SCHEDULE", default=True)
 # The site's public address, for links in e-mail.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Queue the worker as soon as a register extract is asked for (tests send it themselves).
+EXTRACTS_QUEUE_ON_REQUEST = env.bool("EXTRACTS_QUEUE_ON_REQUEST", default=True)
 # Supervision: how many attended sessions a month each placed peer supporter should have.
 SUPERVISION_SESSIONS_PER_MONTH = env.int("SUPERVISION_SESSIONS_PER_MONTH", default=2)
 # Session ratings are shown (average, comments) only once this many people have rated.

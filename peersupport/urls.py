@@ -23,5 +23,6 @@ urlpatterns = [
     path("programme/", include("programmes.urls")),
     path("workplaces/", include("workplaces.urls")),
     path("supervision/", include("supervision.urls")),
+    path("extracts/", include("peersupport.extracts.urls")),
     path("admin/", admin.site.urls),
 ]

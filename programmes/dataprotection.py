@@ -12,6 +12,7 @@ from peersupport.dataprotection.registry import (
     register_subject_kind,
 )
 
+from . import extract
 from .models import Participant
 from .retention import APPLICANTS, LEAVERS
 
@@ -63,3 +64,5 @@ register_retention_rule(APPLICANTS)
 register_retention_rule(LEAVERS)
 
 # --- Register extract ---------------------------------------------------------------------
+
+extract.register()

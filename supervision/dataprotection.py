@@ -12,6 +12,7 @@ from peersupport.dataprotection.registry import (
     register_retention_rule,
 )
 
+from . import extract
 from .retention import LEAVER_ATTENDANCE, PRIVATE_NOTES
 
 # --- Data subjects ------------------------------------------------------------------------
@@ -89,3 +90,5 @@ register_retention_rule(LEAVER_ATTENDANCE)
 register_retention_rule(PRIVATE_NOTES)
 
 # --- Register extract ---------------------------------------------------------------------
+
+extract.register()

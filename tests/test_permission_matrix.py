@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from peersupport.accounts.invitations import invitation_path
 from peersupport.accounts.models import Role
+from peersupport.extracts.actions import produce_extract, request_extract
 from peersupport.notifications.calendar import calendar_feed_for
 from programmes import actions as programme_actions
 from programmes.models import CourseTemplate
@@ -249,6 +250,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Calendar: everyone's own feed settings; the feed itself answers its secret token.
     "notifications:calendar_settings": expect(200, anonymous=LOGIN),
     "notifications:calendar_feed": expect(200),
+    # Register extracts and erasure: a Stockholm applicant's are for Stockholm's coordinators
+    # (Skåne's gets 404; the extract itself is 404 to everyone else); each person asks for
+    # their own extract.
+    "extracts:own_extracts": expect(200, anonymous=LOGIN),
+    "extracts:person_extracts": STOCKHOLM_COORDINATOR,
+    "extracts:person_erase": STOCKHOLM_COORDINATOR,
+    "extracts:extract_detail": expect(404, anonymous=LOGIN, coordinator=200),
+    "extracts:extract_status": expect(404, anonymous=LOGIN, coordinator=200),
+    "extracts:extract_download": expect(404, anonymous=LOGIN, coordinator=200),
     # Log follow-up: the region's log auditor and the admin, no one else.
     "audit:event_list": LOG_FOLLOW_UP,
     "audit:event_export": LOG_FOLLOW_UP,
@@ -256,8 +266,36 @@ EXPECTED: dict[str, dict[str, int]] = {
     "audit:patterns": LOG_FOLLOW_UP,
 }
 
+
+def _applicant_extract(ctx) -> dict:
+    """A written register extract of the Stockholm applicant, made only for the URLs that
+    need one (writing the PDF takes a second)."""
+    if "extract" not in ctx:
+        subject = ctx["applicant"].data_subject()
+        extract = request_extract(
+            actor=ctx["coordinator"],
+            subject=subject,
+            language="sv",
+            region_id=subject.region_id,
+            own=False,
+        )
+        ctx["extract"] = produce_extract(extract_id=extract.pk)
+    return {"pk": ctx["extract"].pk}
+
+
 # How to build the URL of each pattern that takes arguments.
 URL_ARGS = {
+    "extracts:person_extracts": lambda ctx: {
+        "kind": "programmes.participant",
+        "pk": ctx["applicant"].pk,
+    },
+    "extracts:person_erase": lambda ctx: {
+        "kind": "programmes.participant",
+        "pk": ctx["applicant"].pk,
+    },
+    "extracts:extract_detail": _applicant_extract,
+    "extracts:extract_status": _applicant_extract,
+    "extracts:extract_download": lambda ctx: {**_applicant_extract(ctx), "kind": "pdf"},
     "accounts:person_detail": lambda ctx: {"pk": ctx["peer_supporter"].pk},
     "accounts:invitation_accept": lambda ctx: ctx["invitation_kwargs"],
     "programmes:participant_detail": lambda ctx: {"pk": ctx["applicant"].pk},

@@ -12,6 +12,7 @@ from peersupport.dataprotection.registry import (
     register_retention_rule,
 )
 
+from . import extract
 from .retention import LEAVER_PLACEMENTS, LEAVER_REVIEWS, SESSION_TEXT
 
 # --- Data subjects ------------------------------------------------------------------------
@@ -98,3 +99,5 @@ register_retention_rule(LEAVER_PLACEMENTS)
 register_retention_rule(LEAVER_REVIEWS)
 
 # --- Register extract ---------------------------------------------------------------------
+
+extract.register()

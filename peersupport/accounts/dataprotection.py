@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peersupport.dataprotection.registry import DataSubject, SubjectKind, register_subject_kind
 
+from . import extract
 from .models import User
 
 # --- Data subjects ------------------------------------------------------------------------
@@ -50,3 +51,5 @@ register_subject_kind(
 # --- Retention (gallring) -----------------------------------------------------------------
 
 # --- Register extract ---------------------------------------------------------------------
+
+extract.register()

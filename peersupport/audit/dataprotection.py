@@ -13,6 +13,7 @@ from peersupport.dataprotection.registry import (
     register_retention_rule,
 )
 
+from . import extract
 from .models import AuditEvent
 
 # --- Data subjects ------------------------------------------------------------------------
@@ -55,3 +56,5 @@ register_retention_rule(
 )
 
 # --- Register extract ---------------------------------------------------------------------
+
+extract.register()

@@ -113,6 +113,28 @@ class ExtractSection:
     title: Text
     collect: Callable[[DataSubject], Any]
     order: int = 100
+    # Given only to the person themselves, never in an extract a coordinator produces
+    # (a supervisor's private notes: only their author ever reads them).
+    own_only: bool = False
+
+
+@dataclass(frozen=True)
+class ErasureRule:
+    """What an app removes when a person is erased, and when it may not.
+
+    ``refusals(subject)`` lists the reasons a duty to keep the records applies now (an
+    empty list: nothing stands in the way); ``erase(subject, actor)`` deletes or
+    anonymises, keeping every aggregate figure, and returns how many records it changed.
+    ``removes`` and ``keeps`` tell the confirmation page what happens and what stays.
+    """
+
+    key: str
+    title: Text
+    removes: Text
+    erase: Callable[[DataSubject, Any], int]
+    refusals: Callable[[DataSubject], list] = lambda subject: []
+    keeps: Text = ""
+    order: int = 100
 
 
 @dataclass
@@ -122,6 +144,7 @@ class Registry:
     consent_purposes: dict[str, ConsentPurpose] = field(default_factory=dict)
     retention_rules: dict[str, RetentionRule] = field(default_factory=dict)
     extract_sections: dict[str, ExtractSection] = field(default_factory=dict)
+    erasure_rules: dict[str, ErasureRule] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -151,6 +174,10 @@ def register_retention_rule(entry: RetentionRule) -> None:
 
 def register_extract_section(entry: ExtractSection) -> None:
     _add(registry.extract_sections, entry.key, entry)
+
+
+def register_erasure_rule(entry: ErasureRule) -> None:
+    _add(registry.erasure_rules, entry.key, entry)
 
 
 def model_labels(entries: Iterable[LegalBasis]) -> set[str]:
