@@ -64,7 +64,7 @@ def html_of(response) -> str:
 
 def test_supervisor_reads_their_note_in_the_form(supervisor, session, note, client_for):
     """The note page shows the saved text in the note field, and is never cached."""
-    response = client_for(supervisor).get(note_url(session))
+    response = client_for(supervisor, reauthenticated=True).get(note_url(session))
 
     assert response.status_code == 200
     assert response.context["form"]["text"].value() == NOTE
@@ -75,7 +75,7 @@ def test_supervisor_reads_their_note_in_the_form(supervisor, session, note, clie
 
 def test_every_read_of_a_note_is_audit_logged(supervisor, session, note, client_for):
     """Each time the note is shown, one READ event names the reader and the note."""
-    client = client_for(supervisor)
+    client = client_for(supervisor, reauthenticated=True)
 
     client.get(note_url(session))
     client.get(note_url(session))
@@ -90,7 +90,7 @@ def test_every_read_of_a_note_is_audit_logged(supervisor, session, note, client_
 
 def test_an_empty_note_page_logs_no_read(supervisor, session, client_for):
     """With no note saved there is nothing to read, so nothing is logged."""
-    response = client_for(supervisor).get(note_url(session))
+    response = client_for(supervisor, reauthenticated=True).get(note_url(session))
 
     assert response.status_code == 200
     assert response.context["form"]["text"].value() == ""
@@ -99,7 +99,9 @@ def test_an_empty_note_page_logs_no_read(supervisor, session, client_for):
 
 def test_supervisor_saves_a_note_and_returns_to_the_session(supervisor, session, client_for):
     """Saving stores the note and goes back to the session page, which does not show it."""
-    response = client_for(supervisor).post(note_url(session), {"text": NOTE}, follow=True)
+    response = client_for(supervisor, reauthenticated=True).post(
+        note_url(session), {"text": NOTE}, follow=True
+    )
 
     assert response.redirect_chain == [
         (reverse("supervision:session_detail", args=[session.pk]), 302)
@@ -112,7 +114,9 @@ def test_supervisor_saves_a_note_and_returns_to_the_session(supervisor, session,
 
 def test_saving_an_empty_note_deletes_it(supervisor, session, note, client_for):
     """An emptied note is deleted."""
-    response = client_for(supervisor).post(note_url(session), {"text": "  "}, follow=True)
+    response = client_for(supervisor, reauthenticated=True).post(
+        note_url(session), {"text": "  "}, follow=True
+    )
 
     assert not SupervisorNote.objects.exists()
     assert [str(m) for m in response.context["messages"]] == [gettext("Your note is deleted.")]
@@ -127,7 +131,7 @@ def test_identifying_text_in_a_note_is_refused_and_kept_in_the_field(
     with pytest.raises(ValidationError) as refused:
         validate_no_identifying_data(typed)
 
-    response = client_for(supervisor).post(note_url(session), {"text": typed})
+    response = client_for(supervisor, reauthenticated=True).post(note_url(session), {"text": typed})
 
     assert response.status_code == 200
     assert response.context["form"].errors["text"] == refused.value.messages
@@ -143,9 +147,9 @@ def test_only_the_supervisor_gets_a_link_to_the_note(
     peer supporter get no link. Nobody reads the note text there."""
     url = reverse("supervision:session_detail", args=[session.pk])
 
-    own = html_of(client_for(supervisor).get(url))
-    coordinators = html_of(client_for(coordinator).get(url))
-    peers = html_of(client_for(elias.user).get(url))
+    own = html_of(client_for(supervisor, reauthenticated=True).get(url))
+    coordinators = html_of(client_for(coordinator, reauthenticated=True).get(url))
+    peers = html_of(client_for(elias.user, reauthenticated=True).get(url))
 
     assert note_url(session) in own
     assert gettext("Private note") in own
@@ -163,8 +167,10 @@ def test_coordinator_and_peer_supporter_are_refused_the_note(
     logged as read."""
     for user in (coordinator, elias.user):
         for response in (
-            client_for(user).get(note_url(session)),
-            client_for(user).post(note_url(session), {"text": "Skrivet av någon annan"}),
+            client_for(user, reauthenticated=True).get(note_url(session)),
+            client_for(user, reauthenticated=True).post(
+                note_url(session), {"text": "Skrivet av någon annan"}
+            ),
         ):
             assert response.status_code == 403
             assert NOTE not in html_of(response)
@@ -177,7 +183,7 @@ def test_another_supervisor_gets_404(coordinator, other_supervisor, session, not
     actions.register_supervisor(
         actor=coordinator, user=other_supervisor, region=session.group.region
     )
-    client = client_for(other_supervisor)
+    client = client_for(other_supervisor, reauthenticated=True)
 
     assert client.get(note_url(session)).status_code == 404
     assert client.post(note_url(session), {"text": "Min anteckning"}).status_code == 404
@@ -193,7 +199,7 @@ def test_a_supervisor_whose_role_in_the_region_ended_no_longer_reads_their_note(
     no read is logged, though the group still names them."""
     Membership.objects.filter(user=supervisor, role=Role.SUPERVISOR).delete()
     MembershipFactory(user=supervisor, role=Role.SUPERVISOR, region=skane)
-    client = client_for(supervisor)
+    client = client_for(supervisor, reauthenticated=True)
 
     assert client.get(note_url(session)).status_code == 404
     assert client.post(note_url(session), {"text": "Ny text"}).status_code == 404
@@ -209,7 +215,7 @@ def test_peer_supporter_never_sees_the_note_text_anywhere(
     actions.record_attendance(
         actor=supervisor, session=session, statuses={elias.pk: (AttendanceStatus.PRESENT, "")}
     )
-    client = client_for(elias.user)
+    client = client_for(elias.user, reauthenticated=True)
 
     pages = [
         reverse("supervision:session_detail", args=[session.pk]),
@@ -225,7 +231,7 @@ def test_peer_supporter_never_sees_the_note_text_anywhere(
 
 def test_coordinator_never_sees_the_note_text_anywhere(coordinator, session, note, client_for):
     """The coordinator's session page, session list and home page leave the note out."""
-    client = client_for(coordinator)
+    client = client_for(coordinator, reauthenticated=True)
 
     for url in [
         reverse("supervision:session_detail", args=[session.pk]),
@@ -241,7 +247,7 @@ def test_the_supervisors_own_pages_show_the_note_only_on_the_note_page(
     supervisor, session, note, client_for
 ):
     """Even the author reads the note only on its own, audited, page."""
-    client = client_for(supervisor)
+    client = client_for(supervisor, reauthenticated=True)
 
     for url in [
         reverse("supervision:supervisor_home"),

@@ -262,7 +262,9 @@ def test_coordinator_exports_aggregates_as_csv_and_the_export_is_audited(
 ):
     """Workplace × month × kind with counts and minutes – no text, no codes – and an EXPORT
     row in the audit log saying what was exported."""
-    response = client_for(coordinator).get(reverse("workplaces:aggregates_export"))
+    response = client_for(coordinator, reauthenticated=True).get(
+        reverse("workplaces:aggregates_export")
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert f"support-session-aggregates-{TODAY:%Y-%m-%d}.csv" in response["Content-Disposition"]
@@ -289,11 +291,11 @@ def test_export_is_limited_to_the_coordinators_regions(
     coordinator, other_coordinator, stockholm, skane, workplace, sessions, client_for
 ):
     """Skåne's coordinator exports no Stockholm rows and cannot ask for Stockholm."""
-    client = client_for(other_coordinator)
+    client = client_for(other_coordinator, reauthenticated=True)
     assert read_csv(client.get(reverse("workplaces:aggregates_export"))) == []
     asked = client.get(reverse("workplaces:aggregates_export"), {"region": stockholm.pk})
     assert asked.status_code == 404
-    own = client_for(coordinator).get(
+    own = client_for(coordinator, reauthenticated=True).get(
         reverse("workplaces:aggregates_export"), {"region": stockholm.pk}
     )
     assert len(read_csv(own)) == 2
@@ -303,6 +305,13 @@ def test_export_is_limited_to_the_coordinators_regions(
 def test_export_is_for_coordinators_only(role, request, sessions, client_for):
     """Unit managers see aggregates on their pages but do not export them."""
     user = request.getfixturevalue(role)
-    response = client_for(user).get(reverse("workplaces:aggregates_export"))
+    response = client_for(user, reauthenticated=True).get(reverse("workplaces:aggregates_export"))
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_export_asks_for_the_password_again(coordinator, client_for):
+    """Without a recent password, the export sends the coordinator to re-authenticate."""
+    response = client_for(coordinator).get(reverse("workplaces:aggregates_export"))
+    assert response.status_code == 302
+    assert "reauthenticate" in response["Location"]
