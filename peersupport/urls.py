@@ -24,5 +24,6 @@ urlpatterns = [
     path("workplaces/", include("workplaces.urls")),
     path("supervision/", include("supervision.urls")),
     path("extracts/", include("peersupport.extracts.urls")),
+    path("dataprotection/", include("peersupport.dataprotection.urls")),
     path("admin/", admin.site.urls),
 ]

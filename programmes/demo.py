@@ -176,7 +176,8 @@ def _applicant(
         language=language,
         lived_experience_declared=True,
         consent_method=consent_method,
-        consent_given_on=applied_on,
+        # Seeded "as of" a later day, the consent is still never dated after the real today.
+        consent_given_on=min(applied_on, timezone.localdate()),
         applied_on=applied_on,
     )
     for step, status in enumerate(to):
