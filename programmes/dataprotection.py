@@ -6,13 +6,19 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.dataprotection import bases
 from peersupport.dataprotection.registry import (
+    ConsentPurpose,
+    LegalBasis,
     SubjectKind,
+    register_consent_purpose,
+    register_legal_basis,
     register_retention_rule,
     register_subject_kind,
 )
 
 from . import extract
+from .actions import LIVED_EXPERIENCE, forget_lived_experience
 from .models import Participant
 from .retention import APPLICANTS, LEAVERS
 
@@ -56,7 +62,85 @@ register_subject_kind(
 
 # --- Legal basis --------------------------------------------------------------------------
 
+register_legal_basis(
+    LegalBasis(
+        key="programmes.participants",
+        title=_("Participants and their path"),
+        models=("programmes.participant", "programmes.statuschange"),
+        purpose=_(
+            "Recruit, select and follow applicants, trainees and peer supporters from "
+            "application to alumni: name, contact details, preferred language and each dated "
+            "step on their path with who took it and why."
+        ),
+        article_6=bases.PUBLIC_TASK,
+        article_9=bases.INDIRECT_HEALTH,
+        retention=_(
+            "Declined or withdrawn applicants are thinned out 12 months after their path "
+            "ended, people who left 2 years after leaving (both settable per region)."
+        ),
+    )
+)
+register_legal_basis(
+    LegalBasis(
+        key="programmes.lived_experience",
+        title=_("Self-declared lived experience"),
+        models=("programmes.participant",),
+        purpose=_(
+            "Show that the person meets the programme's eligibility: only that they say "
+            "themselves that they have own lived experience of mental ill-health, never a "
+            "diagnosis."
+        ),
+        article_6=bases.PUBLIC_TASK,
+        article_9=bases.EXPLICIT_CONSENT,
+        retention=_(
+            "Removed at once when the consent is withdrawn; otherwise kept and thinned with "
+            "the participant record."
+        ),
+        consent_purpose=LIVED_EXPERIENCE,
+    )
+)
+register_legal_basis(
+    LegalBasis(
+        key="programmes.course",
+        title=_("Course enrolment, attendance and certificates"),
+        models=("programmes.enrolment", "programmes.attendance", "programmes.certificate"),
+        purpose=_(
+            "Run the course: who is enrolled or on the waiting list, attendance per course "
+            "day against the completion rule, and the certificate that shows the course was "
+            "completed and can be verified by its code."
+        ),
+        article_6=bases.PUBLIC_TASK,
+        article_9=bases.INDIRECT_HEALTH,
+        retention=_(
+            "Kept and thinned with the participant record; a certificate stays verifiable as "
+            "long as the record is kept."
+        ),
+    )
+)
+register_legal_basis(
+    LegalBasis(
+        key="programmes.events",
+        title=_("Invitations to reunions and continuing education"),
+        models=("programmes.eventinvitation",),
+        purpose=_(
+            "Invite alumni and peer supporters to reunions and continuing education, and "
+            "record who attended."
+        ),
+        article_6=bases.PUBLIC_TASK,
+        article_9=bases.INDIRECT_HEALTH,
+        retention=_("Kept and thinned with the participant record."),
+    )
+)
+
 # --- Consent ------------------------------------------------------------------------------
+
+register_consent_purpose(
+    ConsentPurpose(
+        key=LIVED_EXPERIENCE,
+        title=_("Lived experience (self-declared)"),
+        on_withdraw=forget_lived_experience,
+    )
+)
 
 # --- Retention (gallring) -----------------------------------------------------------------
 

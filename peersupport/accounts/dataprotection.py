@@ -6,7 +6,14 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peersupport.dataprotection.registry import DataSubject, SubjectKind, register_subject_kind
+from peersupport.dataprotection import bases
+from peersupport.dataprotection.registry import (
+    DataSubject,
+    LegalBasis,
+    SubjectKind,
+    register_legal_basis,
+    register_subject_kind,
+)
 
 from . import extract
 from .models import User
@@ -45,6 +52,47 @@ register_subject_kind(
 )
 
 # --- Legal basis --------------------------------------------------------------------------
+
+register_legal_basis(
+    LegalBasis(
+        key="accounts.accounts",
+        title=_("Accounts and logins"),
+        models=(
+            "accounts.user",
+            "account.emailaddress",
+            "mfa.authenticator",
+            "sessions.session",
+            "usersessions.usersession",
+        ),
+        purpose=_(
+            "Let staff and peer supporters log in with their e-mail address, a password and, "
+            "for staff roles, a second factor; send the invitation link; know their name and "
+            "language for pages and messages."
+        ),
+        article_6=bases.PUBLIC_TASK_ACCESS,
+        retention=_(
+            "Deactivated when the person no longer holds any role; the audit log keeps the "
+            "e-mail address as text for its own retention period."
+        ),
+    )
+)
+register_legal_basis(
+    LegalBasis(
+        key="accounts.memberships",
+        title=_("Roles by region"),
+        models=("accounts.membership",),
+        purpose=_(
+            "Decide what each person may see and do: a role (coordinator, peer supporter, "
+            "supervisor, unit manager, researcher, auditor) in a region, and who gave it."
+        ),
+        article_6=bases.PUBLIC_TASK_ACCESS,
+        article_9=_(
+            "The peer supporter role can reveal own lived experience of mental ill-health; it "
+            "is shown only to the person, the region's coordinators and admins."
+        ),
+        retention=_("Removed when the role ends."),
+    )
+)
 
 # --- Consent ------------------------------------------------------------------------------
 
