@@ -27,6 +27,7 @@ ROLE_PEOPLE = {
         Role.SUPERVISOR: ("handledare.stockholm", "Maria Holm"),
         Role.UNIT_MANAGER: ("enhetschef.stockholm", "Johan Ek"),
         Role.RESEARCHER: ("forskare.stockholm", "Sara Nyström"),
+        Role.AUDITOR: ("granskare.stockholm", "Greta Sjöberg"),
     },
     "skane": {
         Role.COORDINATOR: ("koordinator.skane", "Anders Persson"),
