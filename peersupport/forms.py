@@ -88,6 +88,12 @@ class PrivacyGuardedFormMixin:
                 self._warn_about_names(name, value)
         return cleaned_data
 
+    def not_a_name_field(self, name: str) -> forms.BoundField | None:
+        """The checkbox confirming that the words warned about in ``name`` are not names,
+        once a warning has added it; for templates that lay out fields one by one."""
+        checkbox_name = name + NOT_A_NAME_SUFFIX
+        return self[checkbox_name] if checkbox_name in self.fields else None
+
     def _warns_about_names(self, name: str) -> bool:
         return any(fnmatchcase(name, pattern) for pattern in self.name_warning_fields)
 
@@ -109,8 +115,10 @@ class PrivacyGuardedFormMixin:
             if field_name == name:
                 fields[checkbox_name] = checkbox
         self.fields = fields
-        ticked = checkbox.widget.value_from_datadict(
-            self.data, self.files, self.add_prefix(checkbox_name)
+        ticked = checkbox.to_python(
+            checkbox.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix(checkbox_name)
+            )
         )
         unconfirmed = [word for word in words if word not in ticked]
         if not unconfirmed:

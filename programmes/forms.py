@@ -135,6 +135,7 @@ class ParticipantFilterForm(forms.Form):
 class ApplicantForm(PrivacyGuardedFormMixin, forms.Form):
     # The applicant's own contact details: what this form is for.
     identifying_fields_allowed = ("email", "phone")
+    person_name_fields = ("full_name",)
 
     full_name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)

@@ -215,6 +215,8 @@ class AttendanceForm(PrivacyGuardedFormMixin, forms.Form):
     """One status (and a reason for an excused absence) per expected peer supporter, and
     the session's themes."""
 
+    name_warning_fields = ("reason_*",)
+
     themes = forms.MultipleChoiceField(
         label=_("Themes"),
         choices=SupervisionTheme.choices,
@@ -242,9 +244,15 @@ class AttendanceForm(PrivacyGuardedFormMixin, forms.Form):
             )
 
     def rows(self):
-        """(attendance, status field, reason field) for the template."""
+        """(attendance, status field, reason field, the reason's not-a-name checkbox or None)
+        for the template."""
         return [
-            (a, self[f"status_{a.participant_id}"], self[f"reason_{a.participant_id}"])
+            (
+                a,
+                self[f"status_{a.participant_id}"],
+                self[f"reason_{a.participant_id}"],
+                self.not_a_name_field(f"reason_{a.participant_id}"),
+            )
             for a in self.attendances
         ]
 
@@ -288,6 +296,8 @@ class NoteForm(PrivacyGuardedFormMixin, forms.Form):
 
 
 class ConfirmForm(PrivacyGuardedFormMixin, forms.Form):
+    name_warning_fields = ("comment",)
+
     rating = forms.TypedChoiceField(
         label=_("How useful was the session? (optional)"),
         choices=[("", _("No rating")), *[(n, str(n)) for n in range(1, 6)]],

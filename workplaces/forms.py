@@ -66,6 +66,7 @@ class UnitManagerChoiceField(forms.ModelMultipleChoiceField):
 class WorkplaceForm(PrivacyGuardedFormMixin, forms.Form):
     # The unit's contact person is staff: their work e-mail and phone belong here.
     identifying_fields_allowed = ("contact_email", "contact_phone")
+    person_name_fields = ("contact_name",)
 
     organisation = OrganisationChoiceField(label=_("Organisation"), queryset=None)
     name = forms.CharField(label=_("Name of the unit"), max_length=200)
@@ -118,6 +119,8 @@ class WorkplaceForm(PrivacyGuardedFormMixin, forms.Form):
 
 class ReadinessForm(PrivacyGuardedFormMixin, forms.Form):
     """Confirming one readiness item; the fields depend on the item."""
+
+    person_name_fields = ("contact_name",)
 
     confirmed_on = forms.DateField(
         label=_("Date confirmed"), widget=_date_input(), validators=[_not_in_future]
@@ -305,6 +308,9 @@ def _likert_field(label) -> forms.TypedChoiceField:
 
 
 class ReviewForm(PrivacyGuardedFormMixin, forms.Form):
+    # The unit may write about what happened with service users: no names there.
+    name_warning_fields = ("support_needs", "comments")
+
     role_works = _likert_field(_("How well does the peer support role work at the unit?"))
     role_clarity = _likert_field(_("How well defined is the role – its tasks and boundaries?"))
     staff_attitudes = _likert_field(_("How well do the staff receive the role?"))
@@ -337,6 +343,8 @@ class PlacementChoiceField(forms.ModelChoiceField):
 class SupportSessionForm(PrivacyGuardedFormMixin, forms.Form):
     """A support session as the peer supporter logs it, built to take under a minute on a
     phone: the length is one tap on a common value (or typed), the kind one tap."""
+
+    name_warning_fields = ("service_user_code", "reflection")
 
     date = forms.DateField(
         label=_("Date"),

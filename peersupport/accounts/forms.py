@@ -5,10 +5,15 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.forms import PrivacyGuardedFormMixin
+
 from .models import Role, User
 
 
-class InviteForm(forms.Form):
+class InviteForm(PrivacyGuardedFormMixin, forms.Form):
+    identifying_fields_allowed = ("email",)
+    person_name_fields = ("full_name",)
+
     full_name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
@@ -67,7 +72,9 @@ class SetPasswordForm(forms.Form):
         return password2
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PrivacyGuardedFormMixin, forms.ModelForm):
+    person_name_fields = ("full_name",)
+
     class Meta:
         model = User
         fields = ["full_name", "language"]

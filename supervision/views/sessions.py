@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from peersupport.accounts.models import Role
 from peersupport.accounts.permissions import role_required
 from peersupport.accounts.scoping import has_role
-from peersupport.forms import add_action_error
+from peersupport.forms import add_action_error, record_name_confirmations
 
 from .. import actions
 from ..forms import (
@@ -300,6 +300,7 @@ def session_attendance(request, pk: int):
             except ValidationError as error:
                 add_action_error(form, error)
             else:
+                record_name_confirmations(form, request=request, obj=session)
                 messages.success(request, _("Attendance and themes are saved."))
                 return redirect("supervision:session_detail", pk=session.pk)
     return render(
@@ -367,6 +368,7 @@ def session_confirm(request, pk: int):
         except ValidationError as error:
             add_action_error(form, error)
         else:
+            record_name_confirmations(form, request=request, obj=attendance)
             messages.success(request, _("Thank you! Your answer is saved."))
             return redirect("supervision:session_list")
     return render(

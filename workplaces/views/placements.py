@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from peersupport.accounts.models import Role
 from peersupport.accounts.permissions import role_required
 from peersupport.accounts.scoping import has_role
-from peersupport.forms import add_action_error
+from peersupport.forms import add_action_error, record_name_confirmations
 from programmes.permissions import participants_visible_to
 
 from .. import actions
@@ -272,10 +272,13 @@ def review_respond(request, pk: int):
         form = ReviewForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                actions.submit_review(actor=request.user, review=review, **form.cleaned_data)
+                response = actions.submit_review(
+                    actor=request.user, review=review, **form.cleaned_data
+                )
             except ValidationError as error:
                 add_action_error(form, error)
             else:
+                record_name_confirmations(form, request=request, obj=response)
                 messages.success(request, _("Thank you. Your follow-up is saved."))
                 return redirect("workplaces:review_list")
     return render(

@@ -21,7 +21,7 @@ from peersupport.accounts.permissions import role_required
 from peersupport.accounts.scoping import has_role
 from peersupport.audit.actions import record_event, record_reads
 from peersupport.audit.models import AuditAction
-from peersupport.forms import add_action_error
+from peersupport.forms import add_action_error, record_name_confirmations
 from programmes.models import Participant
 
 from ..actions import can_edit_support_session, log_support_session, update_support_session
@@ -50,10 +50,11 @@ def session_create(request):
     form = SupportSessionCreateForm(request.POST or None, placements=placements)
     if request.method == "POST" and form.is_valid():
         try:
-            log_support_session(actor=request.user, **form.session_fields())
+            session = log_support_session(actor=request.user, **form.session_fields())
         except ValidationError as error:
             add_action_error(form, error)
         else:
+            record_name_confirmations(form, request=request, obj=session)
             messages.success(request, _("Your support session is logged. Thank you!"))
             return redirect("workplaces:session_list")
     return render(request, "workplaces/session_create.html", {"form": form})
@@ -204,6 +205,7 @@ def session_edit(request, pk: int):
         except ValidationError as error:
             add_action_error(form, error)
         else:
+            record_name_confirmations(form, request=request, obj=session)
             messages.success(request, _("The session is saved."))
             return redirect("workplaces:session_detail", pk=session.pk)
     return render(request, "workplaces/session_edit.html", {"form": form, "session": session})
