@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from peersupport.accounts.demo import DEMO_DOMAIN, ROLE_PEOPLE, demo_email
 from peersupport.accounts.models import Region, Role, User
 from peersupport.dataprotection.actions import valid_consent, withdraw_consent
 from peersupport.dataprotection.models import ConsentMethod
+from peersupport.retention.anonymise import THINNED_EMAIL_DOMAIN
 
 from . import actions
 from .models import (
@@ -331,6 +333,35 @@ def _reunion(coordinator: User, region: Region, today: dt.date) -> None:
         )
 
 
+# A region in use always has a record due for thinning (gallring): an applicant declined
+# 13 months ago, whom `manage.py thin_records --dry-run` lists until the nightly run
+# anonymises them. (Skåne's demo setting keeps declined applicants 18 months, so there the
+# same person is not due yet.)
+DUE_FOR_THINNING = {"stockholm": "Tove Lindahl", "skane": "Oliver Persson"}
+
+
+def _declined_last_year(coordinator: User, region: Region, today: dt.date) -> None:
+    full_name = DUE_FOR_THINNING[region.code]
+    in_region = Participant.objects.filter(region=region)
+    seeded = in_region.filter(email=demo_participant_email(full_name))
+    thinned = in_region.filter(email__endswith=f"@{THINNED_EMAIL_DOMAIN}")
+    if seeded.exists() or thinned.exists():
+        return
+    applied_on = today - relativedelta(months=14)
+    participant = _applicant(
+        coordinator,
+        region,
+        full_name,
+        applied_on=applied_on,
+        to=(ParticipantStatus.INTERVIEWED, ParticipantStatus.DECLINED),
+        reason="Valde en annan utbildning.",
+    )
+    _backdate_path(
+        participant,
+        [applied_on, applied_on + dt.timedelta(weeks=2), today - relativedelta(months=13)],
+    )
+
+
 def seed(*, today: dt.date | None = None) -> None:
     """Add the programme demo data to the demo regions (after the accounts' seed)."""
     today = today or timezone.localdate()
@@ -345,5 +376,6 @@ def seed(*, today: dt.date | None = None) -> None:
             _running_cohort(coordinator, region, people, peer, today)
         _applicants(coordinator, region, people, today)
         _withdrawn_consent(coordinator, region, people)
+        _declined_last_year(coordinator, region, today)
         if not region.events.filter(title=REUNION_TITLE).exists():
             _reunion(coordinator, region, today)

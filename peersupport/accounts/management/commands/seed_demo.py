@@ -4,6 +4,7 @@ from django.db import transaction
 
 from peersupport.accounts import demo
 from peersupport.accounts.models import User
+from peersupport.retention import demo as retention_demo
 from programmes import demo as programme_demo
 from supervision import demo as supervision_demo
 from workplaces import demo as workplace_demo
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         programme_demo.seed()
         workplace_demo.seed(password=password)
         supervision_demo.seed()
+        retention_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Log in as e.g. {demo.demo_email('koordinator.stockholm')} "
