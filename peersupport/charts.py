@@ -9,14 +9,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+
+from .smallnumbers import Figure
+
 # Colour-blind safe (Okabe–Ito), dark enough against white for bars with labels beside.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 
 
 @dataclass(frozen=True)
 class Series:
+    """One series; a value may be a small-numbers ``Figure``, and a suppressed one ("<5",
+    "x") is marked on its bar with its text, never drawn to a height that would tell it."""
+
     label: str
-    values: list[float]
+    values: list[float | Figure]
+
+
+def _amount(value: float | Figure) -> float:
+    if isinstance(value, Figure):
+        return 0 if value.suppressed else value.value
+    return value
+
+
+def _suppressed(value: float | Figure) -> bool:
+    return isinstance(value, Figure) and value.suppressed
 
 
 def _nice_max(value: float) -> float:
@@ -32,10 +49,16 @@ def stacked_bar_chart(
     *, title: str, categories: list[str], series: list[Series], width: int = 640, height: int = 260
 ) -> str:
     """A stacked bar chart with a legend, as an SVG string safe to include in HTML."""
-    left, right, top, bottom = 40, 10, 10, 40
-    legend_height = 18 * ((len(series) + 1) // 2)
+    marks = max(
+        (sum(_suppressed(s.values[i]) for s in series) for i in range(len(categories))),
+        default=0,
+    )
+    any_suppressed = bool(marks)
+    # Room above the tallest bar for the marks of suppressed values.
+    left, right, top, bottom = 40, 10, 10 + 11 * marks, 40
+    legend_height = 18 * ((len(series) + 1) // 2 + any_suppressed)
     plot_w, plot_h = width - left - right, height - top - bottom
-    totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
+    totals = [sum(_amount(s.values[i]) for s in series) for i in range(len(categories))]
     y_max = _nice_max(max(totals, default=0))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + legend_height}" '
@@ -58,17 +81,33 @@ def stacked_bar_chart(
     for index, category in enumerate(categories):
         x = left + slot * index + (slot - bar_w) / 2
         y = top + plot_h
+        marked = []
         for colour_index, s in enumerate(series):
             value = s.values[index]
+            colour = PALETTE[colour_index % len(PALETTE)]
+            if _suppressed(value):
+                marked.append((colour, s.label, str(value)))
+                continue
+            value = _amount(value)
             if not value:
                 continue
             h = plot_h * value / y_max
             y -= h
-            colour = PALETTE[colour_index % len(PALETTE)]
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
                 f'fill="{colour}"><title>{escape(category)}: {escape(s.label)} {value:g}</title>'
                 f"</rect>"
+            )
+        # Above the bar, one small key and its text per suppressed value: not to scale.
+        for mark, (colour, label, text) in enumerate(marked):
+            my = y - 11 * (mark + 1)
+            parts.append(
+                f'<rect x="{x:.1f}" y="{my:.1f}" width="7" height="7" fill="{colour}">'
+                f"<title>{escape(category)}: {escape(label)} {escape(text)}</title></rect>"
+            )
+            parts.append(
+                f'<text x="{x + 9:.1f}" y="{my + 7:.1f}" font-size="9" fill="#333">'
+                f"{escape(text)}</text>"
             )
         parts.append(
             f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" '
@@ -80,6 +119,10 @@ def stacked_bar_chart(
         colour = PALETTE[index % len(PALETTE)]
         parts.append(f'<rect x="{lx:.1f}" y="{ly - 10}" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{lx + 14:.1f}" y="{ly}" fill="#333">{escape(s.label)}</text>')
+    if any_suppressed:
+        ly = height + 18 * ((len(series) + 1) // 2)
+        note = _("Small numbers are marked above the bars, not drawn; the table has them.")
+        parts.append(f'<text x="{left}" y="{ly}" fill="#333">{escape(note)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

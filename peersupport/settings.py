@@ -360,8 +360,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 EXTRACTS_QUEUE_ON_REQUEST = env.bool("EXTRACTS_QUEUE_ON_REQUEST", default=True)
 # Supervision: how many attended sessions a month each placed peer supporter should have.
 SUPERVISION_SESSIONS_PER_MONTH = env.int("SUPERVISION_SESSIONS_PER_MONTH", default=2)
-# Session ratings are shown (average, comments) only once this many people have rated.
-SUPERVISION_RATINGS_SHOWN_FROM = env.int("SUPERVISION_RATINGS_SHOWN_FROM", default=3)
+# Small numbers (peersupport/smallnumbers.py), for figures shown outside the coordinator
+# role: counts under the threshold are shown as "<5"; an average of individual answers (a
+# session's rating) is shown only from this many answers.
+SMALL_NUMBER_THRESHOLD = env.int("SMALL_NUMBER_THRESHOLD", default=5)
+SMALL_NUMBER_MIN_ANSWERS = env.int("SMALL_NUMBER_MIN_ANSWERS", default=3)
 # Log follow-up (loggkontroll): one user reading this many different people's records
 # within this many minutes is shown as an unusual pattern.
 AUDIT_MANY_SUBJECTS_COUNT = env.int("AUDIT_MANY_SUBJECTS_COUNT", default=20)

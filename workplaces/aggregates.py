@@ -1,4 +1,8 @@
-"""Counts of support sessions – what unit managers see instead of the sessions."""
+"""Counts of support sessions – what unit managers see instead of the sessions.
+
+Outside the coordinator role the counts go through ``peersupport.smallnumbers``: a small
+count is "<5", and no total gives one away.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from dataclasses import dataclass, field
 
 from django.utils import formats
 
+from peersupport import smallnumbers
 from peersupport.charts import Series, stacked_bar_chart
+from peersupport.smallnumbers import Figure
 
 from .models import SessionKind, Theme
 
@@ -47,6 +53,55 @@ class SessionAggregates:
             if theme in Theme.values
         ]
 
+    def shown(self, *, protect: bool) -> ShownAggregates:
+        """The figures as the viewer may see them: ``protect`` outside the coordinator role."""
+        rows = list(self.kind_rows())
+        table = smallnumbers.protect_table(
+            [counts for _label, counts, _total in rows], protect=protect
+        )
+        sessions = table.total
+        return ShownAggregates(
+            months=self.months,
+            has_sessions=bool(self.sessions),
+            sessions=sessions,
+            # Not counts of people, but they describe the few sessions a small count hides.
+            hours=smallnumbers.hidden_with(sessions, self.hours),
+            people_reached=smallnumbers.hidden_with(
+                sessions, smallnumbers.figure(self.people_reached, protect=protect)
+            ),
+            kind_rows=[
+                (label, cells, row_total)
+                for (label, _counts, _total), cells, row_total in zip(
+                    rows, table.cells, table.row_totals, strict=True
+                )
+            ],
+            theme_rows=[
+                (label, smallnumbers.figure(count, protect=protect))
+                for label, count in self.theme_rows()
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class ShownAggregates:
+    """Support-session aggregates as they may be shown: the template's and the chart's."""
+
+    months: list[dt.date]
+    has_sessions: bool
+    sessions: Figure
+    hours: Figure | float
+    people_reached: Figure
+    kind_rows: list[tuple[str, list[Figure], Figure]]
+    theme_rows: list[tuple[str, Figure]]
+
+    @property
+    def any_suppressed(self) -> bool:
+        return any(
+            figure.suppressed
+            for _label, cells, total in self.kind_rows
+            for figure in [*cells, total]
+        ) or any(figure.suppressed for _label, figure in self.theme_rows)
+
     def month_labels(self) -> list[str]:
         return [formats.date_format(month, "M Y") for month in self.months]
 
@@ -55,7 +110,9 @@ class SessionAggregates:
             title=title,
             categories=[formats.date_format(month, "M") for month in self.months],
             series=[
-                Series(str(label), counts) for label, counts, total in self.kind_rows() if total
+                Series(str(label), cells)
+                for label, cells, total in self.kind_rows
+                if total.suppressed or total.value
             ],
         )
 

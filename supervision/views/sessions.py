@@ -5,7 +5,6 @@ confirmation and rating."""
 from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from peersupport import smallnumbers
 from peersupport.accounts.models import Role
 from peersupport.accounts.permissions import role_required
 from peersupport.accounts.scoping import has_role
@@ -186,12 +186,12 @@ def session_detail(request, pk: int):
             .aggregate(average=Avg("rating"), count=Count("pk"))
         )
         # Too few ratings would let the supervisor (or coordinator) tell who gave which.
-        ratings_shown = ratings["count"] >= settings.SUPERVISION_RATINGS_SHOWN_FROM
+        ratings_shown = smallnumbers.average_may_be_shown(ratings["count"])
         context.update(
             attendances=attendances,
             ratings=ratings,
             ratings_shown=ratings_shown,
-            ratings_shown_from=settings.SUPERVISION_RATINGS_SHOWN_FROM,
+            ratings_shown_from=smallnumbers.min_answers(),
             # Comments go to coordinators without names, in an order that tells nothing.
             comments=(
                 list(

@@ -395,7 +395,7 @@ def test_a_cancelled_session_page_shows_the_reason_and_offers_no_changes(
 def rated_session(coordinator, supervisor, elias, nora, past_session, settings):
     """Both came; Elias rated 5 with a comment, Nora 2 with a comment. Ratings show from
     two (the product waits for three, see the test of that)."""
-    settings.SUPERVISION_RATINGS_SHOWN_FROM = 2
+    settings.SMALL_NUMBER_MIN_ANSWERS = 2
     record(
         supervisor,
         past_session,
@@ -440,7 +440,7 @@ def test_ratings_stay_hidden_until_enough_people_have_rated(
 ):
     """With fewer ratings than the threshold, neither the supervisor nor the coordinator
     sees the average or the comments: a single rating could be recognised."""
-    settings.SUPERVISION_RATINGS_SHOWN_FROM = 3
+    settings.SMALL_NUMBER_MIN_ANSWERS = 3
     for user in (coordinator, supervisor):
         response = client_for(user).get(
             reverse("supervision:session_detail", args=[rated_session.pk])

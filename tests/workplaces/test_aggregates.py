@@ -110,10 +110,11 @@ def test_pages_show_counts_but_never_reflection_or_code(
 
 
 def test_aggregates_table_gives_the_chart_numbers_by_month_and_kind(
-    unit_manager, workplace, sessions, client_for
+    coordinator, workplace, sessions, client_for
 ):
-    """The accessible table holds the sessions per kind for each of the last 12 months."""
-    response = client_for(unit_manager).get(
+    """The accessible table holds the sessions per kind for each of the last 12 months; the
+    coordinator sees every number as it is."""
+    response = client_for(coordinator).get(
         reverse("workplaces:workplace_detail", args=[workplace.pk])
     )
     aggregates = response.context["aggregates"]
@@ -126,6 +127,75 @@ def test_aggregates_table_gives_the_chart_numbers_by_month_and_kind(
     html = response.content.decode()
     assert '<th scope="row">' in html
     assert html.count('<td class="text-end">2</td>') >= 1
+    assert "&lt;5" not in html
+
+
+@pytest.mark.parametrize("url_name", ["workplaces:manager_home", "workplaces:workplace_detail"])
+def test_a_unit_manager_sees_small_numbers_as_under_five(
+    url_name, unit_manager, workplace, sessions, client_for
+):
+    """At a workplace with a single peer supporter, who logged three sessions, the unit
+    manager's pages show "<5" for every count from 1 to 4 – in the summary, the table and
+    the chart – and the hours and contacts of those few sessions not at all."""
+    kwargs = {"pk": workplace.pk} if url_name == "workplaces:workplace_detail" else {}
+    response = client_for(unit_manager).get(reverse(url_name, kwargs=kwargs))
+
+    html = response.content.decode()
+    if url_name == "workplaces:manager_home":
+        figures, chart = (
+            response.context["cards"][0]["figures"],
+            response.context["cards"][0]["chart"],
+        )
+    else:
+        figures, chart = response.context["figures"], response.context["chart"]
+    assert (str(figures.sessions), str(figures.hours), str(figures.people_reached)) == (
+        "<5",
+        "x",
+        "x",
+    )
+    rows = {str(label): [str(cell) for cell in cells] for label, cells, _t in figures.kind_rows}
+    assert rows[str(SessionKind.CONVERSATION.label)][-1] == "<5"
+    assert rows[str(SessionKind.GROUP_ACTIVITY.label)][-2:] == ["<5", "0"]
+    assert dict((str(k), str(v)) for k, v in figures.theme_rows)[str(Theme.SLEEP.label)] == "<5"
+    assert '<td class="text-end">&lt;5</td>' in html
+    assert '<td class="text-end">2</td>' not in html and '<td class="text-end">1</td>' not in html
+    assert "<strong>&lt;5</strong>" in html
+    assert "small-numbers-note" in html
+    # The chart marks the small counts and draws no bar whose height would tell them.
+    assert "&lt;5</text>" in chart
+    assert " 2</title>" not in chart and " 1</title>" not in chart
+
+
+def test_small_numbers_keep_the_unit_managers_page_from_giving_a_count_away(
+    unit_manager, workplace, placement, peer_supporter, client_for
+):
+    """Six conversations in one month and three in the next, with the kind's total shown:
+    the 3 is "<5", and one more figure in its row is hidden so that 9 − 6 does not give the
+    3 away."""
+    this_month = TODAY.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    for day, count in ((this_month, 6), (last_month, 3)):
+        for _ in range(count):
+            actions.log_support_session(
+                actor=peer_supporter,
+                placement=placement,
+                date=day,
+                minutes=30,
+                kind=SessionKind.CONVERSATION,
+                themes=[],
+            )
+    response = client_for(unit_manager).get(
+        reverse("workplaces:workplace_detail", args=[workplace.pk])
+    )
+
+    figures = response.context["figures"]
+    label, cells, total = next(
+        row for row in figures.kind_rows if str(row[0]) == str(SessionKind.CONVERSATION.label)
+    )
+    shown = [str(cell) for cell in cells]
+    assert str(total) == "9" and str(figures.sessions) == "9"
+    assert shown[-2] == "<5"
+    assert sum(1 for text in shown if text in ("<5", "x")) >= 2
 
 
 def test_manager_home_shows_readiness_placements_and_agreements_awaited(
@@ -271,11 +341,12 @@ def test_coordinator_exports_aggregates_as_csv_and_the_export_is_audited(
     content = response.content.decode()
     assert REFLECTION not in content and CODE not in content and "xyzzy" not in content
     rows = read_csv(response)
+    # The file leaves the system: counts under 5 are "<5", and those rows' minutes hidden.
     assert {
         (r["month"], r["kind"], r["sessions"], r["minutes"], r["participants"]) for r in rows
     } == {
-        (f"{TODAY:%Y-%m}", "conversation", "2", "75", "2"),
-        (f"{LAST_MONTH:%Y-%m}", "group_activity", "1", "90", "5"),
+        (f"{TODAY:%Y-%m}", "conversation", "<5", "x", "<5"),
+        (f"{LAST_MONTH:%Y-%m}", "group_activity", "<5", "x", "5"),
     }
     assert {r["workplace"] for r in rows} == {workplace.name}
     assert {r["workplace_id"] for r in rows} == {str(workplace.pk)}
@@ -285,6 +356,7 @@ def test_coordinator_exports_aggregates_as_csv_and_the_export_is_audited(
     assert event.detail["regions"] == ["stockholm"]
     assert event.detail["rows"] == 2
     assert "reflection" not in event.detail["columns"]
+    assert event.detail["small_number_threshold"] == 5
 
 
 def test_export_is_limited_to_the_coordinators_regions(

@@ -31,6 +31,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peersupport import smallnumbers
 from peersupport.accounts.models import Role, User
 from peersupport.accounts.permissions import role_required
 from peersupport.accounts.scoping import regions_for
@@ -107,9 +108,12 @@ def _count_of(queryset):
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def _aggregates_block(aggregates: SessionAggregates, *, title: str) -> dict:
+def _aggregates_block(aggregates: SessionAggregates, *, title: str, protect: bool) -> dict:
+    """The figures as the viewer may see them (``protect``: small numbers hidden, for anyone
+    but the workplace's coordinator), and the chart drawn from those same figures."""
+    figures = aggregates.shown(protect=protect)
     # The chart is SVG we draw from numbers with every label escaped; no user text reaches it.
-    return {"aggregates": aggregates, "chart": aggregates.chart(title)}
+    return {"aggregates": aggregates, "figures": figures, "chart": figures.chart(title)}
 
 
 # Organisations and workplaces -------------------------------------------------------------
@@ -262,6 +266,7 @@ def workplace_detail(request, pk: int):
         months=AGGREGATE_MONTHS,
         today=today,
     )[workplace.pk]
+    is_coordinator = is_coordinator_for(request.user, workplace)
     return render(
         request,
         "workplaces/workplace_detail.html",
@@ -273,8 +278,12 @@ def workplace_detail(request, pk: int):
             "trainings_required": settings.READINESS_STAFF_TRAININGS,
             "placements": placements,
             "orders": orders,
-            "is_coordinator": is_coordinator_for(request.user, workplace),
-            **_aggregates_block(aggregates, title=_("Support sessions per month by kind")),
+            "is_coordinator": is_coordinator,
+            **_aggregates_block(
+                aggregates,
+                title=_("Support sessions per month by kind"),
+                protect=not is_coordinator,
+            ),
         },
     )
 
@@ -406,6 +415,7 @@ def manager_home(request):
     user = request.user
     today = timezone.localdate()
     managed = managed_workplace_ids(user)
+    coordinated = coordinated_region_ids(user)
     open_placements = Prefetch(
         "placements",
         queryset=Placement.objects.filter(status__in=OPEN_PLACEMENT_STATUSES)
@@ -447,6 +457,7 @@ def manager_home(request):
                     aggregates[workplace.pk],
                     title=_("Support sessions per month by kind at %(workplace)s")
                     % {"workplace": workplace.name},
+                    protect=workplace.region_id not in coordinated,
                 ),
             }
         )
@@ -477,7 +488,11 @@ EXPORT_COLUMNS = [
 @role_required(Role.COORDINATOR)
 @reauthentication_required
 def aggregates_export(request):
-    """Sessions per workplace × month × kind as CSV: counts and minutes, no text, no codes."""
+    """Sessions per workplace × month × kind as CSV: counts and minutes, no text, no codes.
+
+    The file leaves the system, so its counts go through the small-numbers rule: a count
+    under the threshold is "<5" and that row's minutes "x". The file has no totals, so no
+    other figure needs hiding; the coordinator's own pages keep the exact numbers."""
     regions = regions_for(request.user, Role.COORDINATOR)
     form = AggregatesExportForm(request.GET, regions=regions)
     if not form.is_valid():
@@ -514,6 +529,7 @@ def aggregates_export(request):
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for row in rows:
+        sessions = smallnumbers.figure(row["sessions"])
         writer.writerow(
             [
                 _spreadsheet_safe(row["placement__workplace__region__name"]),
@@ -522,9 +538,9 @@ def aggregates_export(request):
                 _spreadsheet_safe(row["placement__workplace__name"]),
                 f"{row['month']:%Y-%m}",
                 row["kind"],
-                row["sessions"],
-                row["minutes"],
-                row["participants"],
+                sessions,
+                smallnumbers.hidden_with(sessions, row["minutes"]),
+                smallnumbers.figure(row["participants"]),
             ]
         )
         count += 1
@@ -539,6 +555,7 @@ def aggregates_export(request):
             "to": today.isoformat(),
             "columns": EXPORT_COLUMNS,
             "rows": count,
+            "small_number_threshold": smallnumbers.threshold(),
         },
     )
     return response
