@@ -17,8 +17,10 @@ from peersupport.accounts.models import Region, Role, User
 from peersupport.audit.models import AuditAction, AuditEvent
 from peersupport.forms import PrivacyGuardedFormMixin
 from programmes.forms import ApplicantForm
+from supervision import actions as supervision_actions
 from supervision.forms import ConfirmForm
 from tests.factories import certified_participant, ready_workplace
+from tests.supervision.state import supervision_group
 from workplaces import actions
 from workplaces.forms import WorkplaceForm
 from workplaces.models import Employer, Organisation, SessionKind, SupportSession
@@ -248,3 +250,40 @@ def test_a_session_without_names_logs_no_confirmation(placement, peer_supporter,
 
     assert response.status_code == 302
     assert not AuditEvent.objects.filter(action=AuditAction.NAME_CONFIRMED).exists()
+
+
+def test_a_name_in_an_excused_absence_reason_gets_its_checkbox_in_that_persons_row(
+    coordinator, supervisor, peer_supporter, stockholm, client_for
+):
+    """On the attendance page the warning and the checkbox sit in the absent person's row;
+    ticking saves the attendance and logs the confirmed word for that reason field."""
+    elias = certified_participant(stockholm, peer_supporter)
+    group = supervision_group(coordinator, supervisor, [elias])
+    session = supervision_actions.plan_series(
+        actor=coordinator,
+        group=group,
+        first_date=TODAY - dt.timedelta(days=7),
+        until=TODAY - dt.timedelta(days=7),
+        start_time=dt.time(13, 0),
+        interval_weeks=1,
+        skip_holidays=False,
+    )[0]
+    client = client_for(supervisor)
+    url = reverse("supervision:session_attendance", args=[session.pk])
+    field = f"reason_{elias.pk}"
+    data = {f"status_{elias.pk}": "excused", field: "Följde med Lena till vårdcentralen"}
+
+    warned = client.post(url, data)
+
+    assert warned.status_code == 200
+    assert field in warned.context["form"].errors
+    page = warned.content.decode()
+    row = page[page.index(f'data-participant="{elias.pk}"') :]
+    assert row.index(f'name="{field}"') < row.index(f'name="{field}_not_a_name"')
+
+    saved = client.post(url, {**data, f"{field}_not_a_name": "Lena"})
+
+    assert saved.status_code == 302
+    assert session.attendances.get().reason == data[field]
+    event = AuditEvent.objects.get(action=AuditAction.NAME_CONFIRMED)
+    assert event.detail["fields"] == {field: ["Lena"]}
