@@ -20,7 +20,9 @@ that one or a few people did something.
 Tables are trees of sums (a grand total, row totals, cells). For a tree, interval
 propagation is exact: sums and intersections of integer intervals are integer intervals,
 and a node's feasible values given its parent's are independent of the rest of the tree.
-So the check below finds exactly the values each hidden figure may take.
+So the check below finds exactly the values each hidden figure may take. The reader is
+taken to know every shown figure and what "<5" and "x" mean, as in ordinary cell
+suppression; not to re-run this rule on every table that might lie behind a page.
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ import enum
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.core import checks
 
 HIDDEN_SYMBOL = "x"
+V = TypeVar("V")
 
 
 def threshold() -> int:
@@ -75,19 +79,15 @@ class Figure:
         return str(self.value)
 
 
-def shown(value: int) -> Figure:
-    return Figure(value)
-
-
 def figure(value: int, *, protect: bool = True) -> Figure:
     """One count with no total beside it: "<5" when small (primary suppression only)."""
     limit = threshold()
     if protect and 0 < value < limit:
         return Figure(None, Status.SMALL, limit)
-    return Figure(value)
+    return Figure(value, limit=limit)
 
 
-def hidden_with(count: Figure, value) -> Figure | object:
+def hidden_with(count: Figure, value: V) -> V | Figure:
     """A figure that is not a count (minutes, hours) but describes the things ``count``
     counts: hidden whenever the count is, since it would tell about those few."""
     if count.suppressed:

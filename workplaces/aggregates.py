@@ -96,11 +96,10 @@ class ShownAggregates:
 
     @property
     def any_suppressed(self) -> bool:
-        return any(
-            figure.suppressed
-            for _label, cells, total in self.kind_rows
-            for figure in [*cells, total]
-        ) or any(figure.suppressed for _label, figure in self.theme_rows)
+        figures = [self.sessions, self.people_reached]
+        figures += [figure for _label, cells, total in self.kind_rows for figure in [*cells, total]]
+        figures += [figure for _label, figure in self.theme_rows]
+        return any(figure.suppressed for figure in figures)
 
     def month_labels(self) -> list[str]:
         return [formats.date_format(month, "M Y") for month in self.months]
