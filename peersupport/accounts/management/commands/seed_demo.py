@@ -4,6 +4,7 @@ from django.db import transaction
 
 from peersupport.accounts import demo
 from peersupport.accounts.models import User
+from peersupport.extracts import demo as extract_demo
 from peersupport.retention import demo as retention_demo
 from programmes import demo as programme_demo
 from supervision import demo as supervision_demo
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         workplace_demo.seed(password=password)
         supervision_demo.seed()
         retention_demo.seed()
+        extract_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Log in as e.g. {demo.demo_email('koordinator.stockholm')} "
