@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from peersupport.accounts.invitations import invitation_path
 from peersupport.accounts.models import Role
+from peersupport.dataprotection.models import Consent
 from peersupport.extracts.actions import produce_extract, request_extract
 from peersupport.notifications.calendar import calendar_feed_for
 from programmes import actions as programme_actions
@@ -68,6 +69,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "programmes:participant_account": expect(
         403, anonymous=LOGIN, coordinator=302, other_coordinator=404
     ),
+    # Consents on the applicant's page: an empty POST shows the page again with the errors.
+    "programmes:participant_consent_record": STOCKHOLM_COORDINATOR,
+    "programmes:participant_consent_withdraw": STOCKHOLM_COORDINATOR,
+    # The legal-basis register: admins only.
+    "dataprotection:legal_basis": expect(403, anonymous=LOGIN, admin_user=200),
     # Course templates are shared data: every coordinator may edit them.
     "programmes:template_list": COORDINATORS_ONLY,
     "programmes:template_edit": COORDINATORS_ONLY,
@@ -301,6 +307,11 @@ URL_ARGS = {
     "programmes:participant_detail": lambda ctx: {"pk": ctx["applicant"].pk},
     "programmes:participant_status": lambda ctx: {"pk": ctx["applicant"].pk},
     "programmes:participant_account": lambda ctx: {"pk": ctx["applicant"].pk},
+    "programmes:participant_consent_record": lambda ctx: {"pk": ctx["applicant"].pk},
+    "programmes:participant_consent_withdraw": lambda ctx: {
+        "pk": ctx["applicant"].pk,
+        "consent_pk": Consent.objects.of_subject(ctx["applicant"].data_subject()).get().pk,
+    },
     "programmes:template_edit": lambda ctx: {"pk": ctx["course_template"].pk},
     "programmes:event_detail": lambda ctx: {"pk": ctx["event"].pk},
     "programmes:event_invite": lambda ctx: {"pk": ctx["event"].pk},
@@ -349,6 +360,8 @@ POST_ONLY = {
     "set_language",
     "programmes:participant_status",
     "programmes:participant_account",
+    "programmes:participant_consent_record",
+    "programmes:participant_consent_withdraw",
     "programmes:event_invite",
     "programmes:event_attendance",
     "programmes:cohort_schedule",
@@ -442,6 +455,7 @@ def matrix_context(request, stockholm, skane):
         full_name="Ada Applicant",
         email="ada.applicant@example.org",
         lived_experience_declared=True,
+        consent_method="paper",
     )
     ctx["course_template"] = CourseTemplate.objects.get(is_default=True)
     ctx["event"] = programme_actions.create_event(

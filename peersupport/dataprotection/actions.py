@@ -23,9 +23,6 @@ from .models import Consent, ConsentMethod, ConsentText
 from .permissions import can_manage_consent, is_admin
 from .registry import DataSubject, registry
 
-# A paper consent may be entered some time after it was signed, but not from long ago.
-OLDEST_CONSENT_DAYS = 365
-
 
 def _require_purpose(purpose: str) -> None:
     if purpose not in registry.consent_purposes:
@@ -114,10 +111,6 @@ def record_consent(
     given_on = given_on or today
     if given_on > today:
         raise ValidationError({"given_on": _("Consent cannot be given in the future.")})
-    if given_on < today - dt.timedelta(days=OLDEST_CONSENT_DAYS):
-        raise ValidationError(
-            {"given_on": _("A consent given more than a year ago must be asked for again.")}
-        )
     # Lock the person's consents, so two coordinators recording at once make one record.
     list(Consent.objects.of_subject(subject).select_for_update())
     if valid_consent(subject, purpose) is not None:

@@ -21,6 +21,7 @@ def legal_basis(request):
     entries = [
         {
             "entry": entry,
+            "anchor": entry.key.replace(".", "-"),
             "record_kinds": _record_kinds(entry.models),
             "consent": registry.consent_purposes.get(entry.consent_purpose),
             "consent_text": texts.get(entry.consent_purpose),
