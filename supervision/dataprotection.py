@@ -29,7 +29,15 @@ register_legal_basis(
             "builds on their own lived experience (experience-based supervision)."
         ),
         article_6=bases.PUBLIC_TASK,
-        article_9=bases.EMPLOYMENT,
+        article_9=_(
+            "Experience-based supervision reveals that the supervisor has own lived "
+            "experience of mental ill-health. It is a requirement of the assignment the region "
+            "gives them, so it rests on art. 9.2 b (obligations in employment law) with the "
+            "Data Protection Act 3 ch. 2 §, not on consent: a person working for the region is "
+            "not free to refuse it (EDPB guidelines 05/2020 on consent, 3.1.1). Only yes or no "
+            "is kept, never a diagnosis, and only coordinators and the supervisor's own groups "
+            "see it."
+        ),
         retention=_("Kept while the person holds the supervisor role, and 2 years after."),
     )
 )
