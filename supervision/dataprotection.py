@@ -86,7 +86,7 @@ register_legal_basis(
         ),
         article_6=bases.PUBLIC_TASK,
         article_9=bases.EMPLOYMENT,
-        retention=_("Thinned with the session's records when the peer supporters' are."),
+        retention=_("Deleted 12 months after the session (settable per region)."),
     )
 )
 
