@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from peersupport.accounts.models import Role
 from peersupport.audit.actions import record_event, record_reads
-from peersupport.audit.followup import read_bursts
+from peersupport.audit.followup import read_bursts, reads_outside_region
 from peersupport.audit.models import AuditAction, AuditEvent
 from peersupport.dataprotection.registry import subject_for_user
 from tests.factories import (
@@ -27,6 +27,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+AUDIT_DEMO_PEOPLE = 21
 
 
 def _read(actor, participant, *, at=None) -> AuditEvent:
@@ -275,3 +276,20 @@ def test_follow_up_pages_cost_the_same_queries_whatever_the_number_of_events(
     with django_assert_num_queries(9):
         response = client.get(reverse("audit:event_export"))
         b"".join(response.streaming_content)
+
+
+def test_demo_trail_gives_log_follow_up_something_to_find():
+    """The demo's access trail holds one burst of reads and one read outside the reader's
+    region, and seeding it twice adds nothing."""
+    from peersupport.accounts import demo as account_demo
+    from peersupport.audit import demo as audit_demo
+
+    regions = account_demo.seed(password="demo-password-for-tests")
+    for i in range(AUDIT_DEMO_PEOPLE):
+        certified_participant(regions["stockholm"], name=f"Demo Person {i}")
+    audit_demo.seed()
+    audit_demo.seed()
+    [burst] = read_bursts(AuditEvent.objects.all())
+    assert burst.subjects == AUDIT_DEMO_PEOPLE
+    [outside] = reads_outside_region(AuditEvent.objects.all())
+    assert outside.actor_email == "koordinator.skane@example.org"

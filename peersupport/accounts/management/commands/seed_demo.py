@@ -4,6 +4,7 @@ from django.db import transaction
 
 from peersupport.accounts import demo
 from peersupport.accounts.models import User
+from peersupport.audit import demo as audit_demo
 from peersupport.extracts import demo as extract_demo
 from peersupport.retention import demo as retention_demo
 from programmes import demo as programme_demo
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         supervision_demo.seed()
         retention_demo.seed()
         extract_demo.seed()
+        audit_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Log in as e.g. {demo.demo_email('koordinator.stockholm')} "
