@@ -10,21 +10,33 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
+from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditAction, AuditEvent
 from peersupport.retention.actions import thin_due_records
 from peersupport.retention.anonymise import THINNED_EMAIL_DOMAIN, THINNED_NAME, THINNED_TEXT
 from peersupport.retention.models import RetentionSetting
-from programmes.models import Participant, ParticipantStatus, StatusChange
+from programmes import actions as programmes
+from programmes.models import (
+    Attendance,
+    AttendanceStatus,
+    Participant,
+    ParticipantStatus,
+    StatusChange,
+)
 from supervision.models import SessionAttendance, SupervisorNote
+from tests.factories import person_with_role
+from tests.programmes.course_state import accepted_applicant, default_cohort
 from workplaces.models import Placement, ReviewResponse, SupportSession
 
 from .state import (
+    EXCUSED_REASON,
     LEAVING_REASON,
     PRIVATE_NOTE,
     RATING_COMMENT,
     REFLECTION,
     REVIEW_COMMENT,
     build_region,
+    participant,
 )
 
 
@@ -221,3 +233,62 @@ def test_a_dry_run_counts_and_changes_nothing(regions):
     assert SupportSession.objects.filter(reflection=REFLECTION).count() == 8
     assert not AuditEvent.objects.filter(action=AuditAction.THIN).exists()
     assert counts(thin_due_records(now=months_ahead(25))) == dry
+
+
+def test_a_trainee_who_left_keeps_course_attendance_without_the_reasons(stockholm, coordinator):
+    """Someone who left during the course: each day's attendance stays (completion and
+    attendance figures), the reasons go; an excused absence keeps a placeholder, as the
+    database requires a reason for it."""
+    person = accepted_applicant(coordinator, stockholm, "Tilda Avbrutit")
+    cohort = default_cohort(coordinator, stockholm, timezone.localdate() - dt.timedelta(weeks=30))
+    enrolment = programmes.enrol(actor=coordinator, cohort=cohort, participant=person)
+    first, second = cohort.sessions.order_by("date")[:2]
+    programmes.record_attendance(
+        actor=coordinator,
+        session=first,
+        enrolment=enrolment,
+        status=AttendanceStatus.EXCUSED,
+        reason=EXCUSED_REASON,
+    )
+    programmes.record_attendance(
+        actor=coordinator,
+        session=second,
+        enrolment=enrolment,
+        status=AttendanceStatus.ABSENT,
+        reason="Missade bussen",
+    )
+    programmes.withdraw(actor=coordinator, enrolment=enrolment, reason=LEAVING_REASON)
+    person.refresh_from_db()
+    programmes.change_status(
+        actor=coordinator, participant=person, to_status=ParticipantStatus.LEFT, reason="Slutat"
+    )
+
+    runs = counts(thin_due_records(now=months_ahead(25)))
+
+    assert runs[("programmes.leavers", "stockholm")] == 1
+    assert is_thinned(person)
+    assert dict(Attendance.objects.filter(enrolment=enrolment).values_list("status", "reason")) == {
+        AttendanceStatus.EXCUSED: THINNED_TEXT,
+        AttendanceStatus.ABSENT: "",
+    }
+
+
+def test_someone_who_left_but_now_supervises_keeps_their_account(stockholm, coordinator):
+    """The programme record is anonymised and no longer linked to the account; the account
+    of a person who holds another role stays as it is."""
+    user = person_with_role(Role.SUPERVISOR, stockholm, full_name="Sam Handledare")
+    person = participant(
+        coordinator,
+        stockholm,
+        ParticipantStatus.DECLINED,
+        full_name="Sam Handledare",
+        email=user.email,
+    )
+    assert person.user == user
+
+    thin_due_records(now=months_ahead(13))
+
+    assert is_thinned(person) and person.user is None
+    user.refresh_from_db()
+    assert user.is_active and user.full_name == "Sam Handledare"
+    assert user.memberships.filter(role=Role.SUPERVISOR).exists()
