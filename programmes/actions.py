@@ -22,6 +22,7 @@ from peersupport.audit.models import AuditAction
 from peersupport.dataprotection.actions import record_consent
 from peersupport.dataprotection.registry import DataSubject
 from peersupport.notifications.actions import schedule_notification
+from peersupport.privacy import validate_person_name
 
 from .completion import cohort_progress
 from .models import (
@@ -86,6 +87,7 @@ def register_applicant(
     ``consent_method`` says how the consent was given; ``consent_version`` is the consent
     text version the form showed."""
     _require_region(actor, region)
+    validate_person_name(full_name, field="full_name")
     if not lived_experience_declared:
         raise ValidationError(
             {

@@ -11,6 +11,7 @@ from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
 from peersupport.notifications.actions import schedule_notification
 from peersupport.notifications.kinds import ACCOUNT_INVITATION
+from peersupport.privacy import validate_person_name
 
 from .models import Membership, Region, User
 from .permissions import can_invite_to_region
@@ -35,6 +36,7 @@ def invite_person(
     """
     if not can_invite_to_region(actor, region):
         raise ValidationError(_("You can only invite people to regions you coordinate."))
+    validate_person_name(full_name, field="full_name")
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     is_new = user is None
@@ -82,6 +84,7 @@ def accept_invitation(*, user: User, password: str, request=None) -> User:
 
 
 def update_profile(*, user: User, full_name: str, language: str) -> User:
+    validate_person_name(full_name, field="full_name")
     user.full_name = full_name
     user.language = language
     user.save(update_fields=["full_name", "language"])

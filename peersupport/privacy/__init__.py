@@ -91,14 +91,15 @@ def validate_no_identifying_data(value: str) -> None:
         )
 
 
-def validate_person_name(value: str) -> None:
+def validate_person_name(value: str, *, field: str | None = None) -> None:
     """Refuse a person's name that holds an identity number, a phone number or an e-mail
-    address: they have fields of their own, or no place at all."""
+    address: they have fields of their own, or no place at all. Actions name the ``field``
+    so that the message lands next to it."""
     if not value:
         return
     found = find_identifying_data(str(value))
     if found:
-        raise ValidationError(
+        error = ValidationError(
             format_lazy(
                 "{} {}",
                 format_lazy(_("A name cannot hold {what}."), what=_listing(found)),
@@ -106,3 +107,4 @@ def validate_person_name(value: str) -> None:
             ),
             code="identifying_data_in_name",
         )
+        raise ValidationError({field: error}) if field else error

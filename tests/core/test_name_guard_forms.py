@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django import forms
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
+from peersupport.accounts.actions import invite_person, update_profile
 from peersupport.accounts.forms import InviteForm, ProfileForm
 from peersupport.accounts.models import Region, Role, User
 from peersupport.audit.models import AuditAction, AuditEvent
@@ -287,3 +288,23 @@ def test_a_name_in_an_excused_absence_reason_gets_its_checkbox_in_that_persons_r
     assert session.attendances.get().reason == data[field]
     event = AuditEvent.objects.get(action=AuditAction.NAME_CONFIRMED)
     assert event.detail["fields"] == {field: ["Lena"]}
+
+
+@pytest.mark.django_db
+def test_the_actions_refuse_contact_data_in_a_name_at_the_name_field(coordinator, stockholm):
+    """Whatever form (or admin) calls them, inviting a person and changing a profile refuse
+    a name holding a phone number, with the message on the name field."""
+    with pytest.raises(ValidationError) as invited:
+        invite_person(
+            actor=coordinator,
+            email="ny@example.org",
+            full_name="Ny Person 070-123 45 67",
+            role=Role.PEER_SUPPORTER,
+            region=stockholm,
+        )
+    with pytest.raises(ValidationError) as profiled:
+        update_profile(user=coordinator, full_name="ny@example.org", language="sv")
+
+    assert list(invited.value.error_dict) == ["full_name"]
+    assert list(profiled.value.error_dict) == ["full_name"]
+    assert not User.objects.filter(email="ny@example.org").exists()
