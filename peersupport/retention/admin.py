@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.dataprotection.registry import registry
+
 from . import actions
 from .models import RetentionSetting
 
@@ -40,6 +42,16 @@ class RetentionSettingAdmin(admin.ModelAdmin):
     @admin.display(description=_("kind of record"), ordering="rule")
     def rule_title(self, setting: RetentionSetting) -> str:
         return setting.rule_title
+
+    def changelist_view(self, request, extra_context=None):
+        followers = [rule for rule in registry.retention_rules.values() if rule.follows]
+        rules = [
+            {"rule": rule, "followers": [f for f in followers if f.follows == rule.key]}
+            for rule in actions.period_rules()
+        ]
+        return super().changelist_view(
+            request, extra_context={**(extra_context or {}), "retention_rules": rules}
+        )
 
     def save_model(self, request, obj, form, change):
         actions.save_retention_setting(actor=request.user, setting=obj)

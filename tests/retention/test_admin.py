@@ -43,3 +43,18 @@ def test_a_second_national_setting_for_a_rule_is_refused_at_the_form(admin_user,
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
     assert RetentionSetting.objects.get().months == 120
+
+
+def test_the_settings_page_lists_every_kind_of_record_with_its_default(admin_user, client_for):
+    """The admin sees each settable rule's default period and what thinning does, with
+    the records that follow it."""
+    response = client_for(admin_user).get(reverse("admin:retention_retentionsetting_changelist"))
+    rules = {entry["rule"].key: entry for entry in response.context["retention_rules"]}
+    assert rules["programmes.applicants"]["rule"].default_months == 12
+    assert rules["audit.events"]["rule"].default_months == 60
+    assert {f.key for f in rules["programmes.leavers"]["followers"]} == {
+        "workplaces.leaver_placements",
+        "workplaces.leaver_reviews",
+        "supervision.leaver_attendance",
+    }
+    assert b"<code>workplaces.session_text</code>" in response.content
