@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from peersupport.accounts.demo import DEMO_PASSWORD, ROLE_PEOPLE, _ensure_user, demo_email
 from peersupport.accounts.models import Membership, Region, Role, User
+from peersupport.audit.actions import record_event
+from peersupport.audit.models import AuditAction
 from programmes import actions as programme_actions
 from programmes.models import Participant, ParticipantStatus
 
@@ -105,8 +107,10 @@ REFLECTIONS = [
     "Första kontakten, lyssnade mest. Ny träff bokad.",
     "Gruppen kom igång bra, flera ville fortsätta nästa vecka.",
     "Svårt samtal om ensamhet. Tar upp det i handledningen.",
-    "Vi gick en promenad och pratade om sömn och vardag.",
+    # "Söder" is also a surname: logging this, the peer supporter confirmed it is no name.
+    "Vi gick en promenad på Söder och pratade om sömn och vardag.",
 ]
+NOT_A_NAME = "Söder"
 
 
 def _weekdays(start: dt.date, end: dt.date):
@@ -149,6 +153,17 @@ def _log_sessions(placement: Placement, user: User, until: dt.date, rng: random.
             logged.append(session)
     # Demo-only: dated as if logged on the day, not all a moment ago.
     SupportSession.objects.bulk_update(logged, ["created_at"], batch_size=500)
+    confirmed = next((s for s in reversed(logged) if NOT_A_NAME in s.reflection), None)
+    if confirmed is not None:
+        record_event(
+            actor=user,
+            action=AuditAction.NAME_CONFIRMED,
+            obj=confirmed,
+            detail={
+                "form": "workplaces.forms.SupportSessionCreateForm",
+                "fields": {"reflection": [NOT_A_NAME]},
+            },
+        )
     return len(logged)
 
 

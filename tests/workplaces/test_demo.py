@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peersupport.accounts.models import User
+from peersupport.audit.models import AuditAction, AuditEvent
 from programmes.models import ParticipantStatus
 from workplaces import actions
 from workplaces.demo import PLACES
@@ -82,6 +83,18 @@ def assert_placements_and_a_year_of_sessions(code):
         assert 2 <= per_week <= 10
         assert sessions.filter(kind__in=GROUP_KINDS, participant_count__gte=3).exists()
         assert set(sessions.values_list("created_by", flat=True)) == {placement.participant.user_id}
+    # Reflections that mention "Söder", which the peer supporter confirmed is not a name.
+    confirmed = AuditEvent.objects.filter(
+        action=AuditAction.NAME_CONFIRMED,
+        object_id__in=[
+            str(pk)
+            for pk in SupportSession.objects.filter(placement__in=placements).values_list(
+                "pk", flat=True
+            )
+        ],
+    )
+    assert confirmed.exists()
+    assert all(event.detail["fields"] == {"reflection": ["Söder"]} for event in confirmed)
     assert not SupportSession.objects.filter(placement=ended, date__gt=ended.end_date).exists()
 
 
