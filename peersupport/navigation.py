@@ -50,6 +50,9 @@ def navigation(request):
         (reverse("usersessions_list"), _("Logins on other devices")),
         (reverse("notifications:calendar_settings"), _("Calendar feed")),
     ]
+    # A peer supporter's programme record holds consents they can withdraw themselves.
+    if Role.PEER_SUPPORTER in roles:
+        account_items.append((reverse("dataprotection:my_consents"), _("My consents")))
     if user.is_staff:
         account_items.append((reverse("admin:index"), _("Admin")))
     if user.is_staff or user.is_superuser:

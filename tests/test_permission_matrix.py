@@ -74,6 +74,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "programmes:participant_consent_withdraw": STOCKHOLM_COORDINATOR,
     # The legal-basis register: admins only.
     "dataprotection:legal_basis": expect(403, anonymous=LOGIN, admin_user=200),
+    # Everyone's own consents; only the Stockholm peer supporter withdraws theirs (POST).
+    "dataprotection:my_consents": expect(200, anonymous=LOGIN),
+    "dataprotection:my_consent_withdraw": expect(404, anonymous=LOGIN, peer_supporter=302),
     # Course templates are shared data: every coordinator may edit them.
     "programmes:template_list": COORDINATORS_ONLY,
     "programmes:template_edit": COORDINATORS_ONLY,
@@ -312,6 +315,9 @@ URL_ARGS = {
         "pk": ctx["applicant"].pk,
         "consent_pk": Consent.objects.of_subject(ctx["applicant"].data_subject()).get().pk,
     },
+    "dataprotection:my_consent_withdraw": lambda ctx: {
+        "pk": Consent.objects.of_subject(ctx["certificate"].participant.data_subject()).get().pk
+    },
     "programmes:template_edit": lambda ctx: {"pk": ctx["course_template"].pk},
     "programmes:event_detail": lambda ctx: {"pk": ctx["event"].pk},
     "programmes:event_invite": lambda ctx: {"pk": ctx["event"].pk},
@@ -362,6 +368,7 @@ POST_ONLY = {
     "programmes:participant_account",
     "programmes:participant_consent_record",
     "programmes:participant_consent_withdraw",
+    "dataprotection:my_consent_withdraw",
     "programmes:event_invite",
     "programmes:event_attendance",
     "programmes:cohort_schedule",

@@ -1,11 +1,17 @@
-"""The legal-basis register, for admins and the data protection officer working with them."""
+"""The legal-basis register, for admins and the data protection officer working with them;
+a person's own consents, which they can withdraw as easily as they gave them (art. 7.3)."""
 
 from django.apps import apps
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .models import ConsentText
+from .actions import withdraw_consent
+from .models import Consent, ConsentMethod, ConsentText
 from .permissions import admin_required
-from .registry import registry
+from .registry import registry, subject_for_user
 
 
 def _record_kinds(labels: tuple[str, ...]) -> list[str]:
@@ -29,3 +35,30 @@ def legal_basis(request):
         for entry in sorted(registry.legal_bases.values(), key=lambda entry: entry.key)
     ]
     return render(request, "dataprotection/legal_basis.html", {"entries": entries})
+
+
+def _own_consents(user):
+    return Consent.objects.of_subject(subject_for_user(user))
+
+
+def my_consents(request):
+    """The consents the logged-in person has given, with the text they were shown."""
+    consents = _own_consents(request.user).select_related("text").order_by("-given_on", "-pk")
+    return render(request, "dataprotection/my_consents.html", {"consents": consents})
+
+
+@require_POST
+def my_consent_withdraw(request, pk: int):
+    """The person withdraws their own consent in the app; what depended on it goes at once."""
+    consent = get_object_or_404(_own_consents(request.user).valid(), pk=pk)
+    try:
+        withdraw_consent(
+            actor=request.user, consent=consent, method=ConsentMethod.DIGITAL, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Your consent is withdrawn, and what depended on it is removed.")
+        )
+    return redirect("dataprotection:my_consents")

@@ -423,3 +423,50 @@ def test_the_demo_records_consents_and_one_withdrawal_per_region():
     counts = (Consent.objects.count(), withdrawn.count())
     demo.seed()
     assert (Consent.objects.count(), withdrawn.count()) == counts
+
+
+# The person withdraws their own consent ------------------------------------------------------
+
+
+def test_a_peer_supporter_withdraws_their_own_consent_in_the_app(
+    coordinator, peer_supporter, stockholm, client_for
+):
+    """As easy to withdraw as to give (art. 7.3): the person's own page lists the consent,
+    one button withdraws it digitally, and the declaration is gone."""
+    elias = applicant(coordinator, stockholm, full_name="Elias Peer")
+    Participant.objects.filter(pk=elias.pk).update(user=peer_supporter)
+    client = client_for(peer_supporter)
+    page = client.get(reverse("dataprotection:my_consents"))
+    [listed] = page.context["consents"]
+    assert listed == the_consent(elias)
+    assert 'id="withdraw-my-consent-lived_experience-button"' in page.content.decode()
+    assert reverse("dataprotection:my_consents") in [
+        item["url"] for item in page.context["account_items"]
+    ]
+
+    response = client.post(reverse("dataprotection:my_consent_withdraw", args=[listed.pk]))
+    assert response.status_code == 302
+    consent = the_consent(elias)
+    assert (consent.withdrawal_method, consent.withdrawn_by) == (
+        ConsentMethod.DIGITAL,
+        peer_supporter,
+    )
+    assert not Participant.objects.get(pk=elias.pk).lived_experience_declared
+    assert consent_events().last().actor == peer_supporter
+
+
+def test_nobody_withdraws_another_persons_consent_in_the_app(
+    coordinator, peer_supporter, stockholm, client_for
+):
+    alva = applicant(coordinator, stockholm)
+    url = reverse("dataprotection:my_consent_withdraw", args=[the_consent(alva).pk])
+    assert client_for(peer_supporter).post(url).status_code == 404
+    assert client_for(coordinator).post(url).status_code == 404
+    assert the_consent(alva).is_valid
+    assert (
+        client_for(coordinator)
+        .get(reverse("dataprotection:my_consents"))
+        .context["consents"]
+        .count()
+        == 0
+    )
