@@ -10,7 +10,9 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -167,18 +169,29 @@ def erase_person(
 def erase_extracts(subject: DataSubject, actor) -> int:
     """The person's register extracts hold everything about them: their files go too
     (the rows stay, so the audit trail of who asked still points somewhere)."""
-    extracts = list(Extract.objects.of_subject(subject))
-    files = [
-        (stored.storage, stored.name) for e in extracts for stored in (e.pdf, e.json) if stored
-    ]
-    Extract.objects.filter(pk__in=[e.pk for e in extracts]).update(
-        pdf="", json="", subject_name="", subject_user=None
-    )
-    # Files are removed once the erasure is committed: a refused or failed one keeps them.
-    transaction.on_commit(partial(_delete_files, files))
-    return len(extracts)
+    extracts = Extract.objects.of_subject(subject)
+    forget_files(extracts)
+    return extracts.update(subject_name="", subject_user=None)
 
 
-def _delete_files(files) -> None:
-    for storage, name in files:
-        storage.delete(name)
+def extract_files_due(cutoff, region_ids=None) -> QuerySet[Extract]:
+    """Extracts asked for before ``cutoff`` that still have files, in every region (an
+    extract of a person without a region, staff, belongs to none)."""
+    return Extract.objects.filter(requested_at__lt=cutoff).exclude(pdf="", json="")
+
+
+def forget_files(extracts: QuerySet[Extract]) -> int:
+    """Remove the PDF and JSON of ``extracts``; returns how many extracts lost files.
+
+    The files are deleted once the transaction commits: a refused or failed erasure or
+    thinning keeps them."""
+    rows = list(extracts.exclude(pdf="", json="").values_list("pk", "pdf", "json"))
+    names = [name for _pk, pdf, document in rows for name in (pdf, document) if name]
+    Extract.objects.filter(pk__in=[pk for pk, _pdf, _json in rows]).update(pdf="", json="")
+    transaction.on_commit(partial(_delete_files, names))
+    return len(rows)
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)

@@ -3,17 +3,22 @@ a worker; asked for with a fresh password; every download audit-logged."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils import timezone
 
 from peersupport.audit.models import AuditAction, AuditEvent
 from peersupport.dataprotection.registry import ExtractSection, registry
 from peersupport.extracts.actions import produce_extract, request_extract
 from peersupport.extracts.models import Extract, ExtractStatus
 from peersupport.extracts.tasks import produce_extract_task
+from peersupport.retention.actions import thin_due_records
 from tests.services import require_executable
 
 pytestmark = pytest.mark.django_db
@@ -265,3 +270,28 @@ def test_an_extract_that_cannot_be_written_is_marked_failed(
     assert b"js/extract-progress.js" not in page.content
     download = reverse("extracts:extract_download", args=[extract.pk, "pdf"])
     assert client_for(coordinator).get(download).status_code == 404
+
+
+def test_extract_files_are_thinned_a_month_after_they_were_asked_for(
+    coordinator, client_for, applicant, django_capture_on_commit_callbacks
+):
+    """Retention removes an extract's files after a month (a dry run only counts them);
+    the row, who asked and when, stays, and its page says the files are gone."""
+    extract = produced(coordinator, applicant.data_subject())
+    pdf_path = Path(extract.pdf.path)
+
+    def thinned(runs) -> int:
+        return sum(run.count for run in runs if run.rule.key == "extracts.files")
+
+    assert thinned(thin_due_records(now=timezone.now() + dt.timedelta(days=20), dry_run=True)) == 0
+    later = timezone.now() + relativedelta(months=1, days=1)
+    assert thinned(thin_due_records(now=later, dry_run=True)) == 1
+    assert pdf_path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert thinned(thin_due_records(now=later)) == 1
+
+    extract.refresh_from_db()
+    assert not extract.pdf and not extract.json and not pdf_path.exists()
+    assert extract.subject_name == "Cecilia Carlsson"
+    page = client_for(coordinator).get(reverse("extracts:extract_detail", args=[extract.pk]))
+    assert page.status_code == 200 and b"extract-download-pdf" not in page.content
