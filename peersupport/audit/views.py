@@ -13,7 +13,8 @@ from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -213,7 +214,8 @@ def event_export(request):
     """The filtered events as CSV, streamed row by row; asks for the password again first."""
     form, events, subject = _filtered_events(request)
     if form.is_bound and not form.is_valid():
-        raise Http404
+        # The list shows the same filter with a message at each field that needs one.
+        return redirect(f"{reverse('audit:event_list')}?{request.GET.urlencode()}")
     events = events.select_related("region").order_by("-at", "-pk")
     record_event(
         actor=request.user,
