@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.test import override_settings
@@ -81,6 +82,23 @@ def test_a_dump_of_the_database_holds_no_note_text(supervisor, session, client_f
     assert stored_text(note) in dump
     for fragment in FRAGMENTS:
         assert fragment not in dump
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_the_notes_written_before_it(supervisor, session):
+    """Migrating back leaves a note in plain text, as it was before encryption; migrating
+    forward encrypts it, and the note reads the same."""
+    note = actions.save_private_note(actor=supervisor, session=session, text=NOTE)
+    executor = MigrationExecutor(connection)
+
+    executor.migrate([("supervision", "0001_initial")])
+    before = stored_text(note)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert before == NOTE
+    assert NOTE not in stored_text(note)
+    assert SupervisorNote.objects.get(pk=note.pk).text == NOTE
 
 
 @pytest.mark.django_db
