@@ -12,7 +12,8 @@ from .scoping import requires_mfa
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
-# The session key that holds the time (epoch seconds) of the person's last request.
+# Session keys that hold times (epoch seconds): the login, and the person's last request.
+LOGIN_AT_KEY = "login_at"
 LAST_ACTIVITY_KEY = "last_activity"
 # Last activity is written at most this often, so ordinary requests don't save the session.
 LAST_ACTIVITY_RESOLUTION_SECONDS = 60
@@ -73,15 +74,19 @@ class RequireMFAMiddleware:
         return redirect("mfa_activate_totp")
 
 
-def mark_active(session) -> None:
-    session[LAST_ACTIVITY_KEY] = int(time.time())
+def start_session_clocks(session) -> None:
+    now = int(time.time())
+    session[LOGIN_AT_KEY] = now
+    session[LAST_ACTIVITY_KEY] = now
 
 
-class IdleTimeoutMiddleware:
-    """Logs a person out after ``SESSION_IDLE_TIMEOUT_MINUTES`` without a request, on top of
-    the absolute limit of ``SESSION_COOKIE_AGE`` after login.
+class SessionTimeoutMiddleware:
+    """Logs a person out after ``SESSION_IDLE_TIMEOUT_MINUTES`` without a request, and
+    ``SESSION_COOKIE_AGE`` after login whatever they do.
 
-    The login-required middleware then sends them to the login page, which brings them back.
+    Django's own expiry moves forward each time the session is saved, so the absolute limit
+    is kept here, from the login time. The login-required middleware then sends the person
+    to the login page, which brings them back.
     """
 
     def __init__(self, get_response):
@@ -90,8 +95,16 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
-            last = request.session.get(LAST_ACTIVITY_KEY)
-            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
+            session = request.session
+            login_at, last = session.get(LOGIN_AT_KEY), session.get(LAST_ACTIVITY_KEY)
+            if login_at is not None and now - login_at > settings.SESSION_COOKIE_AGE:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were logged out %(hours)s hours after logging in. Log in again.")
+                    % {"hours": settings.SESSION_COOKIE_AGE // 3600},
+                )
+            elif last is not None and now - last > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
                 logout(request)
                 messages.info(
                     request,
@@ -99,5 +112,5 @@ class IdleTimeoutMiddleware:
                     % {"minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES},
                 )
             elif last is None or now - last >= LAST_ACTIVITY_RESOLUTION_SECONDS:
-                mark_active(request.session)
+                session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
 
-from .middleware import mark_active
+from .middleware import start_session_clocks
 
 
 @receiver(authenticator_added, dispatch_uid="audit_authenticator_added")
@@ -30,8 +30,9 @@ def audit_authenticator_removed(sender, request, user, authenticator, **kwargs):
     )
 
 
-@receiver(user_logged_in, dispatch_uid="idle_timeout_starts_at_login")
-def start_idle_clock(sender, request, user, **kwargs):
-    """The idle clock starts at login, so the first pages don't have to save the session."""
+@receiver(user_logged_in, dispatch_uid="session_clocks_start_at_login")
+def start_clocks_at_login(sender, request, user, **kwargs):
+    """The absolute and idle limits count from login (so the first pages needn't save the
+    session)."""
     if request is not None and hasattr(request, "session"):
-        mark_active(request.session)
+        start_session_clocks(request.session)

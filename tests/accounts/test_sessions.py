@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from peersupport.accounts.middleware import LAST_ACTIVITY_KEY
+from peersupport.accounts.middleware import LAST_ACTIVITY_KEY, LOGIN_AT_KEY
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +40,19 @@ def test_activity_keeps_the_session_alive(peer_supporter, client_for):
     _idle_for(client, 29)
     assert client.get(reverse("home")).status_code == 200
     assert time.time() - client.session[LAST_ACTIVITY_KEY] < 5
+
+
+def test_sessions_end_8_hours_after_login_however_active(peer_supporter, client_for):
+    """A person active all day is logged out 8 hours after logging in (Django's own expiry
+    moves forward with every save, so this limit counts from the login)."""
+    client = client_for(peer_supporter)
+    session = client.session
+    session[LOGIN_AT_KEY] = int(time.time() - settings.SESSION_COOKIE_AGE - 60)
+    session.save()
+    _idle_for(client, 1)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.english
