@@ -65,6 +65,10 @@ def the_consent(participant) -> Consent:
     return Consent.objects.of_subject(participant.data_subject()).get()
 
 
+def the_consent_valid(participant) -> Consent:
+    return Consent.objects.of_subject(participant.data_subject()).valid().get()
+
+
 def consent_events():
     return AuditEvent.objects.filter(action=AuditAction.CONSENT).order_by("pk")
 
@@ -470,3 +474,20 @@ def test_nobody_withdraws_another_persons_consent_in_the_app(
         .count()
         == 0
     )
+
+
+def test_the_participant_page_reads_consents_in_a_fixed_number_of_queries(
+    coordinator, stockholm, client_for, django_assert_max_num_queries
+):
+    """Consents given and withdrawn again and again cost no query per consent."""
+    alva = applicant(coordinator, stockholm)
+    client = client_for(coordinator)
+    with django_assert_max_num_queries(40) as counted:
+        client.get(detail_url(alva))
+    baseline = len(counted.captured_queries)
+    for _round in range(3):
+        withdraw_consent(actor=coordinator, consent=the_consent_valid(alva), method="paper")
+        actions.declare_lived_experience(actor=coordinator, participant=alva, method="paper")
+    with django_assert_max_num_queries(baseline):
+        response = client.get(detail_url(alva))
+    assert len(response.context["consents"]) == 4
