@@ -64,7 +64,11 @@ def own_extracts(request):
     )
     if request.method == "POST" and form.is_valid():
         return _ask_for_own_extract(request, subject, form.cleaned_data["language"])
-    extracts = extracts_visible_to(request.user).filter(own_request=True, subject_user=request.user)
+    extracts = (
+        extracts_visible_to(request.user)
+        .filter(own_request=True, subject_user=request.user)
+        .select_related("requested_by")
+    )
     return render(request, "extracts/own_extracts.html", {"form": form, "extracts": extracts})
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +21,7 @@ from peersupport.extracts.actions import produce_extract, request_extract
 from peersupport.extracts.models import Extract, ExtractStatus
 from peersupport.extracts.tasks import produce_extract_task
 from peersupport.retention.actions import thin_due_records
+from programmes import actions as programme_actions
 from tests.services import require_executable
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +298,36 @@ def test_extract_files_are_thinned_a_month_after_they_were_asked_for(
     assert extract.subject_name == "Cecilia Carlsson"
     page = client_for(coordinator).get(reverse("extracts:extract_detail", args=[extract.pk]))
     assert page.status_code == 200 and b"extract-download-pdf" not in page.content
+
+
+@pytest.mark.parametrize(
+    ("url_name", "own"), [("extracts:person_extracts", False), ("extracts:own_extracts", True)]
+)
+def test_extract_lists_cost_the_same_whatever_their_length(
+    url_name, own, coordinator, client_for, applicant, stockholm
+):
+    """A person's extract list issues as many queries for four extracts as for one."""
+    actor = coordinator
+    if own:
+        programme_actions.give_account(actor=coordinator, participant=applicant)
+        applicant.refresh_from_db()
+        actor = applicant.user
+    subject = applicant.data_subject()
+    url = (
+        reverse(url_name)
+        if own
+        else reverse(url_name, kwargs={"kind": "programmes.participant", "pk": applicant.pk})
+    )
+    client = client_for(actor)
+
+    def queries_with(count: int) -> int:
+        while Extract.objects.count() < count:
+            produced(actor, subject, own=own)
+        client.get(url)  # the session and memberships are read once
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    one = queries_with(1)
+    assert queries_with(4) == one
+    assert one <= 15
