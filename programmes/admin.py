@@ -1,4 +1,14 @@
+"""Participants, cohorts, enrolments, attendance, certificates and events change only through
+the app's actions: read-only here. Course templates are configuration, edited here."""
+
 from django.contrib import admin
+
+from peersupport.admin import (
+    AuditedInline,
+    AuditedModelAdmin,
+    ReadOnlyInline,
+    ReadOnlyModelAdmin,
+)
 
 from .models import (
     Attendance,
@@ -16,15 +26,13 @@ from .models import (
 )
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    extra = 0
     readonly_fields = ["from_status", "to_status", "changed_at", "changed_by", "reason"]
-    can_delete = False
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(ReadOnlyModelAdmin):
     list_display = ["full_name", "email", "region", "status", "status_changed_at", "applied_on"]
     list_filter = ["status", "region", "lived_experience_declared"]
     search_fields = ["full_name", "email"]
@@ -34,7 +42,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(ReadOnlyModelAdmin):
     list_display = ["participant", "from_status", "to_status", "changed_at", "changed_by"]
     list_filter = ["to_status", "participant__region"]
     search_fields = ["participant__full_name", "reason"]
@@ -42,19 +50,17 @@ class StatusChangeAdmin(admin.ModelAdmin):
     raw_id_fields = ["participant", "changed_by"]
 
 
-class CourseModuleInline(admin.TabularInline):
+class CourseModuleInline(AuditedInline):
     model = CourseModule
-    extra = 0
 
 
-class TemplateDayInline(admin.TabularInline):
+class TemplateDayInline(AuditedInline):
     model = TemplateDay
-    extra = 0
     filter_horizontal = ["modules"]
 
 
 @admin.register(CourseTemplate)
-class CourseTemplateAdmin(admin.ModelAdmin):
+class CourseTemplateAdmin(AuditedModelAdmin):
     list_display = ["name", "min_attendance_percent", "is_default", "day_start", "day_end"]
     list_filter = ["is_default"]
     search_fields = ["name", "description"]
@@ -62,28 +68,27 @@ class CourseTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(CourseModule)
-class CourseModuleAdmin(admin.ModelAdmin):
+class CourseModuleAdmin(AuditedModelAdmin):
     list_display = ["name", "template", "required", "position"]
     list_filter = ["template", "required"]
     search_fields = ["name", "learning_aims"]
 
 
 @admin.register(TemplateDay)
-class TemplateDayAdmin(admin.ModelAdmin):
+class TemplateDayAdmin(AuditedModelAdmin):
     list_display = ["template", "number", "week", "weekday"]
     list_filter = ["template", "weekday"]
     search_fields = ["template__name"]
     filter_horizontal = ["modules"]
 
 
-class CourseSessionInline(admin.TabularInline):
+class CourseSessionInline(ReadOnlyInline):
     model = CourseSession
-    extra = 0
     fields = ["day_number", "date", "start_time", "end_time"]
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "region", "template", "start_date", "end_date", "capacity", "status"]
     list_filter = ["status", "region", "template"]
     search_fields = ["name", "venue", "trainers"]
@@ -93,7 +98,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(CourseSession)
-class CourseSessionAdmin(admin.ModelAdmin):
+class CourseSessionAdmin(ReadOnlyModelAdmin):
     list_display = ["cohort", "day_number", "date", "start_time", "end_time"]
     list_filter = ["cohort__region", "cohort"]
     search_fields = ["cohort__name"]
@@ -103,7 +108,7 @@ class CourseSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ReadOnlyModelAdmin):
     list_display = ["participant", "cohort", "status", "created_at"]
     list_filter = ["status", "cohort__region", "cohort"]
     search_fields = ["participant__full_name", "cohort__name"]
@@ -112,7 +117,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ReadOnlyModelAdmin):
     list_display = ["enrolment", "session", "status", "reason", "recorded_by", "recorded_at"]
     list_filter = ["status", "session__cohort"]
     search_fields = ["enrolment__participant__full_name", "reason"]
@@ -121,7 +126,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ReadOnlyModelAdmin):
     list_display = ["code", "participant", "cohort", "issued_at", "days_attended", "replaced_at"]
     list_filter = ["cohort__region", "cohort", ("replaced_at", admin.EmptyFieldListFilter)]
     search_fields = ["code", "participant__full_name"]
@@ -129,14 +134,13 @@ class CertificateAdmin(admin.ModelAdmin):
     raw_id_fields = ["participant", "cohort", "issued_by"]
 
 
-class EventInvitationInline(admin.TabularInline):
+class EventInvitationInline(ReadOnlyInline):
     model = EventInvitation
-    extra = 0
     raw_id_fields = ["participant"]
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyModelAdmin):
     list_display = ["title", "kind", "region", "starts_at", "venue"]
     list_filter = ["kind", "region"]
     search_fields = ["title", "description", "venue"]
@@ -145,7 +149,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventInvitation)
-class EventInvitationAdmin(admin.ModelAdmin):
+class EventInvitationAdmin(ReadOnlyModelAdmin):
     list_display = ["participant", "event", "invited_at", "attended"]
     list_filter = ["attended", "event__kind", "event__region"]
     search_fields = ["participant__full_name", "event__title"]

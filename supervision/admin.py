@@ -1,5 +1,9 @@
+"""Supervision changes only through the app's actions: read-only here."""
+
 from django.contrib import admin
 from django.db.models.constants import LOOKUP_SEP
+
+from peersupport.admin import ReadOnlyInline, ReadOnlyModelAdmin
 
 from .models import (
     SessionAttendance,
@@ -11,7 +15,7 @@ from .models import (
 
 
 @admin.register(Supervisor)
-class SupervisorAdmin(admin.ModelAdmin):
+class SupervisorAdmin(ReadOnlyModelAdmin):
     list_display = ["user", "region", "experience_based", "created_at"]
     list_filter = ["region", "experience_based"]
     search_fields = ["user__full_name", "user__email"]
@@ -20,7 +24,7 @@ class SupervisorAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupervisionGroup)
-class SupervisionGroupAdmin(admin.ModelAdmin):
+class SupervisionGroupAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "kind", "region", "supervisor", "weekday", "start_time", "active"]
     list_filter = ["kind", "active", "region", "weekday"]
     search_fields = ["name", "supervisor__user__full_name", "members__full_name", "place"]
@@ -28,18 +32,17 @@ class SupervisionGroupAdmin(admin.ModelAdmin):
     raw_id_fields = ["supervisor", "members"]
 
 
-class SessionAttendanceInline(admin.TabularInline):
+class SessionAttendanceInline(ReadOnlyInline):
     """Who was expected and whether they came; the peer supporter's comment stays out."""
 
     model = SessionAttendance
-    extra = 0
     fields = ["participant", "status", "reason", "recorded_at", "confirmed_at", "rating"]
     readonly_fields = ["recorded_at", "confirmed_at", "rating"]
     raw_id_fields = ["participant"]
 
 
 @admin.register(SupervisionSession)
-class SupervisionSessionAdmin(admin.ModelAdmin):
+class SupervisionSessionAdmin(ReadOnlyModelAdmin):
     list_display = ["starts_at", "group", "duration_minutes", "status", "attendance_recorded_at"]
     list_filter = ["status", "group__region", "group__kind", "group"]
     search_fields = ["group__name", "place", "cancelled_reason"]
@@ -51,9 +54,8 @@ class SupervisionSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionAttendance)
-class SessionAttendanceAdmin(admin.ModelAdmin):
-    """Admins may need to correct records; the peer supporter's comment stays out of the
-    list columns."""
+class SessionAttendanceAdmin(ReadOnlyModelAdmin):
+    """The peer supporter's comment stays out of the list columns."""
 
     list_display = ["session", "participant", "status", "reason", "recorded_at", "confirmed_at"]
     list_filter = ["status", "session__group__region", "session__group"]
@@ -63,23 +65,16 @@ class SessionAttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupervisorNote)
-class SupervisorNoteAdmin(admin.ModelAdmin):
+class SupervisorNoteAdmin(ReadOnlyModelAdmin):
     """Private notes are their author's alone: the admin shows that a note exists, on
     which session and by whom, never its text (nor searches it, which would reveal the
-    text one query at a time), and cannot write one."""
+    text one query at a time)."""
 
     list_display = ["session", "author", "created_at", "updated_at"]
     list_filter = ["session__group__region", ("updated_at", admin.DateFieldListFilter)]
     search_fields = ["author__full_name", "author__email", "session__group__name"]
     list_select_related = ["session__group", "author"]
     fields = ["session", "author", "created_at", "updated_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def lookup_allowed(self, lookup, value, request=None):
         # The list takes a filter on any of the model's own fields from the address

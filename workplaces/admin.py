@@ -1,4 +1,15 @@
+"""Organisations and workplaces are configuration: their names and contact details can be
+corrected here. Readiness, orders, placements, follow-ups and support sessions change only
+through the app's actions: read-only here."""
+
 from django.contrib import admin
+
+from peersupport.admin import (
+    AuditedModelAdmin,
+    PrivacyGuardedModelForm,
+    ReadOnlyInline,
+    ReadOnlyModelAdmin,
+)
 
 from .models import (
     FollowUpReview,
@@ -14,36 +25,52 @@ from .models import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name", "principal", "region"]
     list_filter = ["principal", "region"]
     search_fields = ["name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Its workplaces, and their placements, belong to the region it was created in.
+        return ["region"] if obj else []
 
-class ReadinessInline(admin.TabularInline):
+
+class ReadinessInline(ReadOnlyInline):
     model = ReadinessConfirmation
-    extra = 0
     raw_id_fields = ["confirmed_by"]
 
 
-class StaffTrainingInline(admin.TabularInline):
+class StaffTrainingInline(ReadOnlyInline):
     model = StaffTraining
-    extra = 0
     raw_id_fields = ["recorded_by"]
 
 
+class WorkplaceForm(PrivacyGuardedModelForm):
+    identifying_fields_allowed = ("contact_email", "contact_phone")
+    person_name_fields = ("contact_name",)
+
+
 @admin.register(Workplace)
-class WorkplaceAdmin(admin.ModelAdmin):
+class WorkplaceAdmin(AuditedModelAdmin):
+    """Name, type, address and contact can be corrected. Its region and organisation stay
+    (its placements and sessions belong to that region), and unit managers are assigned in
+    the app, which gives them the role and renews their access."""
+
+    form = WorkplaceForm
     list_display = ["name", "organisation", "type", "region", "contact_name"]
     list_filter = ["type", "region", "organisation__principal"]
     search_fields = ["name", "organisation__name", "address", "contact_name"]
     list_select_related = ["organisation", "region"]
-    filter_horizontal = ["managers"]
+    readonly_fields = ["organisation", "region", "managers", "created_at"]
     inlines = [ReadinessInline, StaffTrainingInline]
+
+    def has_add_permission(self, request):
+        # A workplace is registered in the app, under a coordinator's region.
+        return False
 
 
 @admin.register(ReadinessConfirmation)
-class ReadinessConfirmationAdmin(admin.ModelAdmin):
+class ReadinessConfirmationAdmin(ReadOnlyModelAdmin):
     list_display = ["workplace", "item", "confirmed_on", "confirmed_by", "fte"]
     list_filter = ["item", "workplace__region"]
     search_fields = ["workplace__name", "contact_name", "note"]
@@ -52,7 +79,7 @@ class ReadinessConfirmationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffTraining)
-class StaffTrainingAdmin(admin.ModelAdmin):
+class StaffTrainingAdmin(ReadOnlyModelAdmin):
     list_display = ["workplace", "held_on", "staff_count", "recorded_by"]
     list_filter = ["workplace__region"]
     search_fields = ["workplace__name"]
@@ -61,7 +88,7 @@ class StaffTrainingAdmin(admin.ModelAdmin):
 
 
 @admin.register(TraineeOrder)
-class TraineeOrderAdmin(admin.ModelAdmin):
+class TraineeOrderAdmin(ReadOnlyModelAdmin):
     list_display = ["workplace", "posts", "ordered_on", "ordered_by"]
     list_filter = ["workplace__region"]
     search_fields = ["workplace__name", "note"]
@@ -69,13 +96,12 @@ class TraineeOrderAdmin(admin.ModelAdmin):
     raw_id_fields = ["ordered_by"]
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(ReadOnlyInline):
     model = FollowUpReview
-    extra = 0
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(ReadOnlyModelAdmin):
     list_display = [
         "participant",
         "workplace",
@@ -93,7 +119,7 @@ class PlacementAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUpReview)
-class FollowUpReviewAdmin(admin.ModelAdmin):
+class FollowUpReviewAdmin(ReadOnlyModelAdmin):
     list_display = ["placement", "months_after_start", "due_on"]
     list_filter = ["months_after_start", "placement__workplace__region"]
     search_fields = ["placement__participant__full_name", "placement__workplace__name"]
@@ -102,7 +128,7 @@ class FollowUpReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewResponse)
-class ReviewResponseAdmin(admin.ModelAdmin):
+class ReviewResponseAdmin(ReadOnlyModelAdmin):
     list_display = [
         "review",
         "respondent",
@@ -118,8 +144,8 @@ class ReviewResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportSession)
-class SupportSessionAdmin(admin.ModelAdmin):
-    """Admins may need to correct records; content stays out of the list columns."""
+class SupportSessionAdmin(ReadOnlyModelAdmin):
+    """Content stays out of the list columns."""
 
     list_display = ["date", "placement", "kind", "minutes", "participant_count"]
     list_filter = ["kind", "placement__workplace__region", "placement__workplace"]

@@ -1,20 +1,38 @@
+"""Accounts, regions and role memberships are configuration: edited here, every change
+audit-logged, names and free text guarded."""
+
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+
+from peersupport.admin import AuditedAdminMixin, AuditedInline, AuditedModelAdmin
+from peersupport.forms import PrivacyGuardedFormMixin
 
 from .models import Membership, Region, User
 
 
-class MembershipInline(admin.TabularInline):
+class UserChangeForm(PrivacyGuardedFormMixin, auth_forms.UserChangeForm):
+    identifying_fields_allowed = ("email",)
+    person_name_fields = ("full_name",)
+
+
+class UserCreationForm(PrivacyGuardedFormMixin, auth_forms.AdminUserCreationForm):
+    identifying_fields_allowed = ("email", "password1", "password2")
+    person_name_fields = ("full_name",)
+
+
+class MembershipInline(AuditedInline):
     model = Membership
     fk_name = "user"
-    extra = 0
     autocomplete_fields = ["region"]
     readonly_fields = ["created_at", "created_by"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "is_active", "is_staff", "last_login"]
     list_filter = [
@@ -42,14 +60,14 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedModelAdmin):
     list_display = ["user", "role", "region", "created_at", "created_by"]
     list_filter = ["role", "region"]
     search_fields = ["user__email", "user__full_name", "region__name"]

@@ -4,6 +4,8 @@
 from django import forms
 from django.contrib import admin
 
+from peersupport.admin import AuditedAdminMixin, ReadOnlyModelAdmin
+
 from .actions import publish_consent_text
 from .models import Consent, ConsentText
 from .registry import registry
@@ -20,13 +22,16 @@ class ConsentTextForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = [
-            (key, entry.title) for key, entry in registry.consent_purposes.items()
-        ]
+        # A published text is shown read-only, without the field.
+        if "purpose" in self.fields:
+            self.fields["purpose"].choices = [
+                (key, entry.title) for key, entry in registry.consent_purposes.items()
+            ]
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(admin.ModelAdmin):
+class ConsentTextAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audited_by_actions = True
     form = ConsentTextForm
     list_display = ["purpose", "version", "published_on"]
     list_filter = ["purpose"]
@@ -56,16 +61,7 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ReadOnlyModelAdmin):
     list_display = ["subject_kind", "subject_pk", "purpose", "given_on", "method", "withdrawn_at"]
     list_filter = ["purpose", "method", "region"]
     readonly_fields = [field.name for field in Consent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

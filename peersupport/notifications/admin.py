@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.admin import ReadOnlyModelAdmin
+
 from .models import CalendarFeed, Notification
 
 
@@ -23,18 +25,19 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyModelAdmin):
+    """The outbox: what is sent to whom, sent by the dispatcher and never edited."""
+
     list_display = ["kind", "recipient", "due_at", "sent_at", "attempts", "failed_at", "title"]
     list_filter = [StatusFilter, "kind", ("due_at", admin.DateFieldListFilter)]
     search_fields = ["recipient__email", "recipient__full_name", "title", "last_error"]
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient"]
     date_hierarchy = "due_at"
-    readonly_fields = ["created_at", "sent_at", "attempts", "last_error", "failed_at", "title"]
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(ReadOnlyModelAdmin):
     """Who has a calendar feed and since when; the secret token itself is never shown."""
 
     list_display = ["user", "created_at"]
@@ -42,10 +45,6 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name"]
     list_select_related = ["user"]
     fields = ["user", "created_at"]
-    readonly_fields = ["user", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
 
     def lookup_allowed(self, lookup, value, request=None):
         # The list takes a filter on any of the model's own fields from the address

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from peersupport.admin import AuditedAdminMixin
 from peersupport.dataprotection.registry import registry
 
 from . import actions
@@ -28,9 +29,11 @@ class RetentionSettingForm(forms.ModelForm):
 
 
 @admin.register(RetentionSetting)
-class RetentionSettingAdmin(admin.ModelAdmin):
+class RetentionSettingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Where a region, or the whole country, keeps a kind of record longer or shorter than
     its default. Changes go through the actions, so they are audit-logged."""
+
+    audited_by_actions = True
 
     form = RetentionSettingForm
     list_display = ["rule_title", "region", "months", "changed_at", "changed_by"]
