@@ -164,10 +164,10 @@ class _Tree:
             kids = self.children[node]
             if not kids:
                 continue
-            low = sum(up[kid][0] for kid in kids)
-            high = sum(up[kid][1] for kid in kids)
             for kid in kids:
-                others_low, others_high = low - up[kid][0], high - up[kid][1]
+                # Summed afresh, not subtracted from the whole: inf − inf has no value.
+                others_low = sum(up[other][0] for other in kids if other != kid)
+                others_high = sum(up[other][1] for other in kids if other != kid)
                 ranges[kid] = (
                     max(up[kid][0], ranges[node][0] - others_high),
                     min(up[kid][1], ranges[node][1] - others_low),
