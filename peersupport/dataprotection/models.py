@@ -65,7 +65,10 @@ class ConsentText(models.Model):
     @property
     def text(self) -> str:
         """The text in the language the page is shown in."""
-        return self.text_en if (get_language() or "sv").startswith("en") else self.text_sv
+        return self.in_language(get_language() or "sv")
+
+    def in_language(self, language: str) -> str:
+        return self.text_en if language.startswith("en") else self.text_sv
 
 
 class ConsentMethod(models.TextChoices):

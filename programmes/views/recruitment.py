@@ -306,6 +306,8 @@ def _render_record(request, participant, status_form, *, consent_form=None, with
         else next((c for c in reversed(lived_experience) if c.withdrawn_at), None),
         "consent_form": consent_form,
         "consent_text": consent_text,
+        # Shown to the person, so in their preferred language.
+        "consent_text_body": consent_text.in_language(participant.language) if consent_text else "",
         "enrolments": participant.enrolments.select_related("cohort").order_by(
             "-cohort__start_date"
         ),

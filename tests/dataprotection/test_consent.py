@@ -491,3 +491,13 @@ def test_the_participant_page_reads_consents_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(baseline):
         response = client.get(detail_url(alva))
     assert len(response.context["consents"]) == 4
+
+
+def test_the_text_to_show_is_in_the_persons_language(coordinator, stockholm, client_for):
+    """The coordinator shows the person the text in their preferred language."""
+    daniel = applicant(coordinator, stockholm, full_name="Daniel Okafor", language="en")
+    withdraw_consent(actor=coordinator, consent=the_consent(daniel), method="paper")
+    page = client_for(coordinator).get(detail_url(daniel)).content.decode()
+    text = ConsentText.objects.current("lived_experience")
+    assert text.text_en.splitlines()[0] in page
+    assert text.text_sv.splitlines()[0] not in page
