@@ -1,14 +1,29 @@
 """The demo as a newcomer meets it: seed_demo on a fresh checkout, then every demo login."""
 
+import html
 import os
+import re
 import subprocess
 import sys
-from urllib.parse import quote
+import time
+import traceback
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
-from django.conf import settings
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.conf import global_settings, settings
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
+from django.urls import Resolver404, resolve, reverse
+
+from peersupport.accounts import demo
 
 
 def _database_url() -> str:
@@ -34,9 +49,8 @@ def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
         for name, value in os.environ.items()
         if name not in {"REDIS_URL", "CELERY_BROKER_URL", "DJANGO_ENV"}
     }
-    environment.update(
-        DATABASE_URL=_database_url(), DJANGO_VAR_DIR=str(tmp_path_factory.mktemp("var"))
-    )
+    var_dir = tmp_path_factory.mktemp("var")
+    environment.update(DATABASE_URL=_database_url(), DJANGO_VAR_DIR=str(var_dir))
     with django_db_blocker.unblock():
         before = connection.creation.serialize_db_to_string()
         result = subprocess.run(
@@ -47,9 +61,17 @@ def seeded_demo(django_db_setup, django_db_blocker, tmp_path_factory):
             text=True,
             timeout=600,
         )
+    result.var_dir = var_dir
     yield result
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        # Sequences run on past the demo rows, so the restored rows' ids stay free.
+        call_command(
+            "flush",
+            interactive=False,
+            inhibit_post_migrate=True,
+            reset_sequences=False,
+            verbosity=0,
+        )
         connection.creation.deserialize_db_from_string(before)
 
 
@@ -61,3 +83,152 @@ def test_seed_demo_on_a_fresh_checkout_prints_no_traceback(seeded_demo):
     assert seeded_demo.returncode == 0, output
     assert "Traceback" not in output
     assert "Demo data ready" in seeded_demo.stdout
+
+
+# The crawl ----------------------------------------------------------------------------------
+
+# GET links that end the session or change a setting; every other link is followed.
+SKIPPED_URL_NAMES = {"account_logout", "logout", "set_language"}
+# Where to go after a page (``?next=``) does not change the page itself.
+IGNORED_QUERY_PARAMETERS = {"next"}
+# Every page is visited; of one page's filtered, sorted and paginated views (the same
+# query-string parameters, other values), only this many.
+VARIANTS_PER_PAGE = 3
+# The admin shows every object of every model: each kind of admin page is visited, with
+# this many objects of each model.
+ADMIN_OBJECTS_PER_KIND = 3
+ADMIN_OBJECT_PAGE = re.compile(r"^/admin/(?P<model>[\w-]+/[\w-]+)/[^/]+/(?P<kind>[\w-]+)/$")
+LINK = re.compile(r"<a\b[^>]*?\shref=\"([^\"]*)\"")
+
+
+def _same_origin(href: str) -> str | None:
+    """The path and query of a link into this site, or None for one that leaves it."""
+    parts = urlsplit(html.unescape(href))
+    if parts.scheme not in ("", "http", "https") or parts.netloc not in ("", "testserver"):
+        return None
+    if not parts.path.startswith("/") or parts.path.startswith(settings.STATIC_URL):
+        return None
+    query = urlencode(
+        sorted(
+            (name, value)
+            for name, value in parse_qsl(parts.query, keep_blank_values=True)
+            if name not in IGNORED_QUERY_PARAMETERS
+        )
+    )
+    return parts.path + (f"?{query}" if query else "")
+
+
+def _budget(url: str) -> tuple[tuple, int] | None:
+    """Which group of like pages a URL belongs to, and how many of them are visited."""
+    parts = urlsplit(url)
+    match = ADMIN_OBJECT_PAGE.match(parts.path)
+    if match:
+        return ("admin", match["model"], match["kind"]), ADMIN_OBJECTS_PER_KIND
+    if parts.query:
+        names = tuple(sorted({name for name, _value in parse_qsl(parts.query)}))
+        return ("variants", parts.path, names), VARIANTS_PER_PAGE
+    return None
+
+
+def _skipped(path: str) -> bool:
+    try:
+        return resolve(path).url_name in SKIPPED_URL_NAMES
+    except Resolver404:
+        return False
+
+
+@dataclass
+class Crawl:
+    user: str
+    visited: dict[str, str] = field(default_factory=dict)  # URL -> the page that linked it
+    errors: list[str] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+
+
+def crawl(client: Client, user: str, start: str = "/") -> Crawl:
+    """Follow every same-origin link (GET only) breadth-first from ``start``."""
+    result = Crawl(user)
+    queue = deque([(start, "(start)")])
+    seen = {start}
+    budgets: Counter = Counter()
+    while queue:
+        url, source = queue.popleft()
+        budget = _budget(url)
+        if budget:
+            key, limit = budget
+            if budgets[key] >= limit:
+                continue
+            budgets[key] += 1
+        result.visited[url] = source
+        response = client.get(url)
+        result.statuses[f"{response.status_code // 100}xx"] += 1
+        if response.status_code >= 500:
+            failure = "".join(traceback.format_exception(*response.exc_info)[-4:])
+            result.errors.append(
+                f"{user}: {response.status_code} at {url} (linked from {source})\n{failure}"
+            )
+            continue
+        if 300 <= response.status_code < 400:
+            links = [response["Location"]]
+        elif response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            links = LINK.findall(response.content.decode())
+        else:
+            continue
+        for href in links:
+            target = _same_origin(href.partition("#")[0]) if not href.startswith("#") else None
+            if target and target not in seen and not _skipped(urlsplit(target).path):
+                seen.add(target)
+                queue.append((target, url))
+    return result
+
+
+def current_totp_code() -> str:
+    """The code an authenticator app set up with the demo secret shows now."""
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(demo.DEMO_TOTP_SECRET, counters[len(counters) // 2]))
+
+
+def log_in(email: str) -> Client:
+    """A client logged in through the real login form, and the TOTP step where asked."""
+    client = Client(raise_request_exception=False)
+    response = client.post(
+        reverse("account_login"), {"login": email, "password": demo.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302, f"{email}: the login form answered {response.status_code}"
+    if response["Location"] == reverse("mfa_authenticate"):
+        response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code()})
+        assert response.status_code == 302, (
+            f"{email}: the TOTP step answered {response.status_code}"
+        )
+    assert "_auth_user_id" in client.session, f"{email} is not logged in"
+    return client
+
+
+@pytest.mark.django_db
+def test_every_demo_user_follows_every_link_without_a_server_error(seeded_demo, settings):
+    """Each demo login (from the demo module, so new demo people are crawled too) signs in
+    through the login form, with TOTP for staff, and follows every same-origin link it is
+    shown, GET only; no page answers 5xx. Every page is opened; of one page's filtered and
+    paginated views a few, and in the admin every kind of page for a few objects of each
+    model."""
+    assert seeded_demo.returncode == 0, seeded_demo.stderr
+    # A code computed now is checked a moment later: accept the neighbouring 30 s window.
+    settings.MFA_TOTP_TOLERANCE = 1
+    # The seed ran in its own process with Django's own password hashers, not the tests',
+    # and stored its files (register extracts) in its own var folder.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    settings.MEDIA_ROOT = str(seeded_demo.var_dir / "media")
+    emails = list(demo.demo_users().order_by("email").values_list("email", flat=True))
+    assert len(emails) >= 11
+    errors = []
+    for email in emails:
+        started = time.monotonic()
+        result = crawl(log_in(email), email)
+        errors += result.errors
+        assert len(result.visited) > 3, f"{email} found no links to follow"
+        statuses = ", ".join(f"{count} {kind}" for kind, count in sorted(result.statuses.items()))
+        print(
+            f"{email}: {len(result.visited)} pages in {time.monotonic() - started:.1f} s "
+            f"({statuses})"
+        )
+    assert not errors, f"{len(errors)} server error(s):\n" + "\n".join(errors)
