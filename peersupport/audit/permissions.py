@@ -38,15 +38,22 @@ def audited_region_ids(user: User) -> set[int] | None:
 
 
 def events_visible_to(user: User) -> QuerySet[AuditEvent]:
-    """An auditor sees the events about their regions' records, and everything done by the
-    people who hold a role in their regions; the admin sees every event."""
+    """An auditor sees the events about their regions' records and about the accounts of
+    people who hold a role there, and everything those people did; the admin sees every
+    event."""
     regions = audited_region_ids(user)
     if regions is None:
         return AuditEvent.objects.all()
     if not regions:
         return AuditEvent.objects.none()
-    members = Membership.objects.filter(region_id__in=regions, user_id=OuterRef("actor_id"))
-    return AuditEvent.objects.filter(Q(region_id__in=regions) | Q(Exists(members)))
+    in_regions = Membership.objects.filter(region_id__in=regions)
+    by_member = in_regions.filter(user_id=OuterRef("actor_id"))
+    about_member = in_regions.filter(user_id=OuterRef("subject_id"))
+    return AuditEvent.objects.filter(
+        Q(region_id__in=regions)
+        | Q(Exists(by_member))
+        | Q(subject_kind="accounts.user", region__isnull=True) & Q(Exists(about_member))
+    )
 
 
 def readers_visible_to(user: User) -> QuerySet[User]:

@@ -293,3 +293,15 @@ def test_demo_trail_gives_log_follow_up_something_to_find():
     assert burst.subjects == AUDIT_DEMO_PEOPLE
     [outside] = reads_outside_region(AuditEvent.objects.all())
     assert outside.actor_email == "koordinator.skane@example.org"
+
+
+def test_reads_of_a_staff_members_account_reach_their_regions_auditor(
+    auditor, admin_user, supervisor, other_coordinator, client_for
+):
+    """A staff member's account belongs to no region; a read of it by someone outside the
+    region (the admin) still shows to the auditor of the region where they hold a role, and
+    not a read of a Skåne coordinator's account."""
+    stockholm_read = record_event(actor=admin_user, action=AuditAction.READ, obj=supervisor)
+    record_event(actor=admin_user, action=AuditAction.READ, obj=other_coordinator)
+    response = client_for(auditor).get(reverse("audit:event_list"), {"action": "read", "actor": ""})
+    assert [row["event"].pk for row in response.context["rows"]] == [stockholm_read.pk]
