@@ -4,8 +4,10 @@ of a person's record, is audit-logged."""
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from peersupport.accounts.models import Region
 from peersupport.admin import AuditedAdminMixin, ReadOnlyAdminMixin
@@ -227,3 +229,28 @@ def test_participants_are_never_changed_by_a_bulk_action(admin_user, stockholm, 
     response = client_for(admin_user).get(reverse("admin:programmes_participant_changelist"))
     assert "delete_selected" not in response.content.decode()
     assert Participant.objects.count() == 1
+
+
+def test_a_bulk_action_on_a_librarys_admin_page_is_audit_logged(admin_user, client_for):
+    """Celery beat's "disable" action changes rows without the admin's change log: the audit
+    log names the action and the rows."""
+    every_hour = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.HOURS)
+    task = PeriodicTask.objects.create(
+        name="Nightly thinning", task="peersupport.retention.tasks.thin", interval=every_hour
+    )
+
+    client_for(admin_user).post(
+        reverse("admin:django_celery_beat_periodictask_changelist"),
+        {"action": "disable_tasks", ACTION_CHECKBOX_NAME: [task.pk]},
+    )
+
+    task.refresh_from_db()
+    assert not task.enabled
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE)
+    assert event.actor == admin_user
+    assert event.detail == {
+        "via": "admin",
+        "model": "django_celery_beat.periodictask",
+        "admin_action": "disable_tasks",
+        "ids": [str(task.pk)],
+    }
