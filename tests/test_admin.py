@@ -14,6 +14,7 @@ OUR_APPS = {
     "supervision",
     "evaluation",
     "retention",
+    "extracts",
 }
 
 
