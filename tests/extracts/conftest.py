@@ -1,67 +1,33 @@
 """Two people of the same region, each with records in every app, for register extracts
-and erasure; and a client whose session has just typed its password again."""
+and erasure."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 import pytest
-from allauth.account.internal.flows.login import (
-    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
-    AUTHENTICATION_METHODS_SESSION_KEY,
-)
 from django.test import Client
 from django.utils import timezone
 
 from peersupport.accounts.models import Role
-from programmes import actions as programme_actions
-from programmes.models import Participant, ParticipantStatus
+from programmes.models import Participant
 from supervision import actions as supervision_actions
 from supervision.models import AttendanceStatus
 from tests.celery_worker import celery_worker_process  # noqa: F401
 from tests.factories import active_placement, person_with_role, ready_workplace
-from tests.programmes.course_state import certified, default_cohort
+from tests.programmes.course_state import accepted_applicant, certified, default_cohort
 from tests.supervision.state import supervision_group
 from workplaces import actions as workplace_actions
 from workplaces.models import SessionKind
 
 
-def accepted_applicant(coordinator, region, name: str, *, email: str = "") -> Participant:
-    """An applicant who consented on paper to their declaration being kept, accepted."""
-    participant = programme_actions.register_applicant(
-        actor=coordinator,
-        region=region,
-        full_name=name,
-        email=email or f"{name.split()[0].lower()}@example.org",
-        lived_experience_declared=True,
-        consent_method="paper",
-    )
-    for status in (ParticipantStatus.INTERVIEWED, ParticipantStatus.ACCEPTED):
-        programme_actions.change_status(
-            actor=coordinator, participant=participant, to_status=status
-        )
-    return participant
-
-
-def reauthenticate(client: Client, user) -> Client:
-    """The session records a password typed just now (allauth's re-authentication)."""
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "reauthenticated": True}
-    ]
-    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
-    session.save()
-    return client
-
-
 @pytest.fixture
 def fresh_client_for(client_for):
-    """A logged-in client that has just re-authenticated."""
+    """A logged-in client that has just typed its password again."""
 
     def make(user) -> Client:
-        return reauthenticate(client_for(user), user)
+        return client_for(user, reauthenticated=True)
 
     return make
 

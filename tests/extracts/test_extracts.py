@@ -224,6 +224,10 @@ def test_a_person_asks_for_and_downloads_their_own_extract(
     """From their settings a person asks for their extract (with a fresh password) and
     downloads it; their region's coordinator cannot."""
     alma, bertil = two_people
+    asked_without_password = client_for(alma.user).post(
+        reverse("extracts:own_extracts"), {"language": "sv"}
+    )
+    assert asked_without_password["Location"].startswith(reverse("account_reauthenticate"))
     client = fresh_client_for(alma.user)
     assert (
         reverse("extracts:own_extracts").encode()
@@ -331,3 +335,13 @@ def test_extract_lists_cost_the_same_whatever_their_length(
     one = queries_with(1)
     assert queries_with(4) == one
     assert one <= 15
+
+
+def test_an_english_extract_is_written_in_english(coordinator, applicant):
+    """The coordinator may ask for the extract in English: headings and labels follow."""
+    extract = produced(coordinator, applicant.data_subject(), language="en")
+
+    text = pdf_text(extract)
+    for heading in ("Register extract", "Programme record", "Status history", "Login history"):
+        assert heading in text, heading
+    assert json.loads(extract.json.read())["language"] == "en"
