@@ -34,3 +34,15 @@ def submit_totp_code(page: Page, secret: str = TEST_TOTP_SECRET) -> None:
     page.locator("input[name='code']").fill(current_totp_code(secret))
     page.locator("form[action$='/accounts/2fa/authenticate/'] [type='submit']").click()
     expect(page).not_to_have_url(TOTP_URL)
+
+
+REAUTHENTICATE_URL = re.compile(r"/accounts/reauthenticate/")
+
+
+def submit_reauthentication(page: Page, password: str = TEST_PASSWORD) -> None:
+    """Confirm the password on allauth's re-authentication page (asked before exports and
+    private notes), and wait to leave it."""
+    expect(page).to_have_url(REAUTHENTICATE_URL)
+    page.locator("input[name='password']").fill(password)
+    page.locator("form[action*='/accounts/reauthenticate/'] [type='submit']").click()
+    expect(page).not_to_have_url(REAUTHENTICATE_URL)

@@ -13,6 +13,7 @@ from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction, AuditEvent
 from tests.factories import TEST_PASSWORD, certified_participant
 
+from .auth import REAUTHENTICATE_URL
 from .axe import assert_accessible
 
 PHONE = {"width": 360, "height": 740}
@@ -39,9 +40,10 @@ def test_auditor_finds_who_read_a_persons_records_and_downloads_the_log(
         assert_accessible(page)
 
         page.locator(f"a[href^='{reverse('audit:event_export')}']").click()
+        expect(page).to_have_url(REAUTHENTICATE_URL)
         page.locator("input[name='password']").fill(TEST_PASSWORD)
         with page.expect_download() as download_info:
-            page.locator("form [type='submit']").last.click()
+            page.locator("form[action*='/accounts/reauthenticate/'] [type='submit']").click()
         text = Path(download_info.value.path()).read_text(encoding="utf-8")
         rows = list(csv.DictReader(io.StringIO(text)))
         assert (coordinator.email, "read") in {(r["actor_email"], r["action"]) for r in rows}

@@ -25,6 +25,7 @@ from supervision.models import (
 from tests.factories import person_with_role, ready_workplace
 from tests.supervision.state import placed_peer
 
+from .auth import submit_reauthentication
 from .axe import assert_accessible
 
 PHONE = {"width": 360, "height": 740}
@@ -141,8 +142,10 @@ def test_group_planned_attendance_recorded_cadence_short_and_note_private(
     )
     assert recorded == {member.pk: status for member, status in choices.items()}
 
-    # The supervisor keeps a private note; reading it back is audit-logged.
+    # The supervisor keeps a private note, after typing the password again; reading it
+    # back is audit-logged.
     supervisor_page.locator("#private-note-link").click()
+    submit_reauthentication(supervisor_page)
     supervisor_page.locator("#id_text").fill(NOTE)
     submit(supervisor_page)
     supervisor_page.goto(reverse("supervision:session_note", args=[todays.pk]))
@@ -183,8 +186,11 @@ def test_group_planned_attendance_recorded_cadence_short_and_note_private(
     note_url = reverse("supervision:session_note", args=[todays.pk])
     assert peer_page.goto(note_url).status == 403
 
-    # Another supervisor of the region cannot open the note either.
+    # Another supervisor of the region cannot open the note either (asked for the password
+    # first, like anyone opening a note page, then refused).
     other_page = page_for(other_supervisor)
+    other_page.goto(note_url)
+    submit_reauthentication(other_page)
     assert other_page.goto(note_url).status == 404
     expect(other_page.locator("main")).not_to_contain_text(NOTE)
     assert (
