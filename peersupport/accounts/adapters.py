@@ -8,12 +8,24 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.utils import is_mfa_enabled
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+from peersupport.audit.actions import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         """Accounts are created by invitation only."""
         return False
+
+    def get_client_ip(self, request) -> str:
+        """The address the audit log records, for rate limits and user sessions too (see
+        ``TRUSTED_PROXY_COUNT``). allauth's own answers a header shorter than the proxy
+        chain with a server error; this one falls back to the connection's address."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("The client's address is unknown.")
+        return ip
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A staff user sent to set up MFA right after logging in is not asked again.

@@ -86,3 +86,13 @@ def test_without_a_trusted_proxy_everyone_behind_it_shares_one_throttle(peer_sup
     colleague = Client()
     _login(colleague, peer_supporter.email, TEST_PASSWORD, OTHER_CLIENT)
     assert "_auth_user_id" not in colleague.session
+
+
+def test_a_request_that_bypassed_a_proxy_is_served(settings, client, peer_supporter):
+    """With two trusted proxies and a header of one address (the request came past one of
+    them), the login works and the connection's address is used, never a server error."""
+    settings.TRUSTED_PROXY_COUNT = 2
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    response = _login(client, peer_supporter.email, TEST_PASSWORD, CLIENT)
+    assert response.status_code == 302
+    assert AuditEvent.objects.get(action=AuditAction.LOGIN).ip_address == PROXY
