@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
@@ -108,6 +109,23 @@ def produce_extract(*, extract_id: int) -> Extract | None:
     extract.record_count = content.record_count
     extract.save(update_fields=["pdf", "json", "status", "finished_at", "record_count"])
     return extract
+
+
+# A task this old that has not started was lost by the broker.
+LOST_AFTER = dt.timedelta(minutes=10)
+
+
+def produce_waiting_extracts(*, now: dt.datetime | None = None) -> int:
+    """Write every extract still queued long after it was asked for (run by beat).
+
+    The row is the truth, not the broker: a task the broker lost is made up here, and one
+    that arrives late finds the extract written and does nothing."""
+    cutoff = (now or timezone.now()) - LOST_AFTER
+    waiting = Extract.objects.filter(status=ExtractStatus.QUEUED, requested_at__lt=cutoff)
+    return sum(
+        produce_extract(extract_id=pk) is not None
+        for pk in waiting.order_by("requested_at").values_list("pk", flat=True)
+    )
 
 
 def record_download(*, actor, extract: Extract, kind: str, request: HttpRequest) -> None:

@@ -17,7 +17,11 @@ from django.utils import timezone
 
 from peersupport.audit.models import AuditAction, AuditEvent
 from peersupport.dataprotection.registry import ExtractSection, registry
-from peersupport.extracts.actions import produce_extract, request_extract
+from peersupport.extracts.actions import (
+    produce_extract,
+    produce_waiting_extracts,
+    request_extract,
+)
 from peersupport.extracts.models import Extract, ExtractStatus
 from peersupport.extracts.tasks import produce_extract_task
 from peersupport.retention.actions import thin_due_records
@@ -345,3 +349,28 @@ def test_an_english_extract_is_written_in_english(coordinator, applicant):
     for heading in ("Register extract", "Programme record", "Status history", "Login history"):
         assert heading in text, heading
     assert json.loads(extract.json.read())["language"] == "en"
+
+
+def test_an_extract_whose_task_was_lost_is_written_by_the_sweep(coordinator, applicant):
+    """Beat's sweep writes an extract still queued ten minutes after it was asked for, and
+    leaves a fresh one to its own task."""
+    lost, fresh = (
+        request_extract(
+            actor=coordinator,
+            subject=applicant.data_subject(),
+            language="sv",
+            region_id=applicant.region_id,
+            own=False,
+        )
+        for _ in range(2)
+    )
+    Extract.objects.filter(pk=lost.pk).update(
+        requested_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+
+    assert produce_waiting_extracts() == 1
+
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (lost.status, fresh.status) == (ExtractStatus.DONE, ExtractStatus.QUEUED)
+    assert produce_extract(extract_id=lost.pk) is None
