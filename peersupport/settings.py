@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "peersupport.retention.tasks.thin_records_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # A register extract whose task the broker lost is written by this sweep.
+    "produce-waiting-extracts": {
+        "task": "peersupport.extracts.tasks.produce_waiting_extracts_task",
+        "schedule": 60.0 * 5,
+    },
 }
 
 # The outbox: how often a notification is retried before it is given up.
