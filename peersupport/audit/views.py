@@ -12,6 +12,7 @@ import datetime as dt
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from peersupport.dataprotection.registry import DataSubject, registry, subject_f
 from .actions import record_event
 from .followup import read_bursts, reads_outside_region, search_subjects, subject_visible
 from .forms import DateRangeForm, EventFilterForm, PersonSearchForm
-from .models import AuditAction
+from .models import AuditAction, AuditEvent
 from .permissions import (
     audited_region_ids,
     events_visible_to,
@@ -49,7 +50,9 @@ CSV_COLUMNS = [
 ]
 
 
-def _filtered_events(request) -> tuple[EventFilterForm, object, DataSubject | None]:
+def _filtered_events(
+    request,
+) -> tuple[EventFilterForm, QuerySet[AuditEvent], DataSubject | None]:
     """The events the filter asks for, among those the user may follow up; a person named
     in the filter must be one the user follows up, or the page is 404."""
     form = EventFilterForm(request.GET or None, readers=readers_visible_to(request.user))
