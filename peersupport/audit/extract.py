@@ -30,7 +30,28 @@ def _logins(subject: DataSubject):
     ]
 
 
+def _accesses(subject: DataSubject):
+    """Who read or exported the person's records (GDPR art. 15.1 c: the recipients)."""
+    events = AuditEvent.objects.filter(
+        subject_kind=subject.kind,
+        subject_id=subject.pk,
+        action__in=(AuditAction.READ, AuditAction.EXPORT),
+    )
+    return [
+        item_from(
+            event, ["at", "action", "actor_email", "object_type"], title=event.get_action_display()
+        )
+        for event in events.order_by("at")
+    ]
+
+
 SECTIONS = [
+    ExtractSection(
+        key="audit.accesses",
+        title=_("Who read or exported the records"),
+        collect=_accesses,
+        order=89,
+    ),
     ExtractSection(key="audit.logins", title=_("Login history"), collect=_logins, order=90),
 ]
 

@@ -83,9 +83,13 @@ def test_the_pdf_holds_the_persons_records_and_no_one_elses(coordinator, two_peo
         assert unexpected not in text, unexpected
 
 
-def test_the_json_holds_the_same_records_machine_readably(coordinator, two_people):
-    """The JSON names its format, the person and every section, with fields by key."""
-    alma, _bertil = two_people
+def test_the_json_holds_the_same_records_machine_readably(coordinator, client_for, two_people):
+    """The JSON names its format, the person and every section, with fields by key; it
+    lists who read her record, and not who read Bertil's."""
+    alma, bertil = two_people
+    client = client_for(coordinator)
+    for person in (alma, bertil):
+        client.get(reverse("programmes:participant_detail", args=[person.participant.pk]))
     extract = produced(coordinator, alma.participant.data_subject())
 
     document = json.loads(extract.json.read())
@@ -102,6 +106,8 @@ def test_the_json_holds_the_same_records_machine_readably(coordinator, two_peopl
     assert session["fields"]["minutes"] == 40
     assert "service_user_code" not in session["fields"]
     assert sections["supervision.notes"]["withheld"] is True
+    (read,) = sections["audit.accesses"]["records"]
+    assert read["fields"]["actor_email"] == coordinator.email
     assert extract.record_count == sum(len(s["records"]) for s in sections.values())
     raw = json.dumps(document, ensure_ascii=False)
     assert "Bertil" not in raw and "bertil@example.org" not in raw
