@@ -44,6 +44,7 @@ DOMAIN_MODELS = [
     "notifications.Notification",
     "notifications.CalendarFeed",
     "dataprotection.Consent",
+    "extracts.Extract",
     "audit.AuditEvent",
 ]
 
