@@ -21,13 +21,9 @@ from .retention import anonymise_participants
 PARTICIPANT = "programmes.participant"
 
 
-def _participant_id(subject: DataSubject) -> int | None:
-    return subject.pk if subject.kind == PARTICIPANT else None
-
-
 def _record(subject: DataSubject):
     participant = (
-        Participant.objects.filter(pk=_participant_id(subject)).select_related("region").first()
+        Participant.objects.filter(pk=subject.pk_if(PARTICIPANT)).select_related("region").first()
     )
     if participant is None:
         return []
@@ -37,7 +33,7 @@ def _record(subject: DataSubject):
 
 
 def _status_history(subject: DataSubject):
-    changes = StatusChange.objects.filter(participant_id=_participant_id(subject))
+    changes = StatusChange.objects.filter(participant_id=subject.pk_if(PARTICIPANT))
     return [
         item_from(
             change,
@@ -50,7 +46,7 @@ def _status_history(subject: DataSubject):
 
 
 def _enrolments(subject: DataSubject):
-    enrolments = Enrolment.objects.filter(participant_id=_participant_id(subject))
+    enrolments = Enrolment.objects.filter(participant_id=subject.pk_if(PARTICIPANT))
     return [
         item_from(enrolment, ["cohort", "status", "created_at"], title=enrolment.cohort.name)
         for enrolment in enrolments.select_related("cohort").order_by("created_at")
@@ -58,7 +54,7 @@ def _enrolments(subject: DataSubject):
 
 
 def _attendance(subject: DataSubject):
-    rows = Attendance.objects.filter(enrolment__participant_id=_participant_id(subject))
+    rows = Attendance.objects.filter(enrolment__participant_id=subject.pk_if(PARTICIPANT))
     return [
         item_from(
             row,
@@ -71,7 +67,7 @@ def _attendance(subject: DataSubject):
 
 
 def _certificates(subject: DataSubject):
-    certificates = Certificate.objects.filter(participant_id=_participant_id(subject))
+    certificates = Certificate.objects.filter(participant_id=subject.pk_if(PARTICIPANT))
     return [
         item_from(
             certificate,
@@ -83,7 +79,7 @@ def _certificates(subject: DataSubject):
 
 
 def _invitations(subject: DataSubject):
-    invitations = EventInvitation.objects.filter(participant_id=_participant_id(subject))
+    invitations = EventInvitation.objects.filter(participant_id=subject.pk_if(PARTICIPANT))
     return [
         item_from(
             invitation,
@@ -132,7 +128,7 @@ SECTIONS = [
 
 def _refusals(subject: DataSubject) -> list:
     certificates = Certificate.objects.filter(
-        participant_id=_participant_id(subject), replaced_at__isnull=True
+        participant_id=subject.pk_if(PARTICIPANT), replaced_at__isnull=True
     )
     return [
         _(
@@ -145,7 +141,7 @@ def _refusals(subject: DataSubject) -> list:
 
 
 def _erase(subject: DataSubject, actor) -> int:
-    participants = Participant.objects.filter(pk=_participant_id(subject))
+    participants = Participant.objects.filter(pk=subject.pk_if(PARTICIPANT))
     participants.update(lived_experience_declared=False)
     return anonymise_participants(participants)
 

@@ -25,12 +25,8 @@ from .models import SessionAttendance, SupervisionGroup, Supervisor, SupervisorN
 PARTICIPANT = "programmes.participant"
 
 
-def _participant_id(subject: DataSubject) -> int | None:
-    return subject.pk if subject.kind == PARTICIPANT else None
-
-
 def _memberships(subject: DataSubject):
-    groups = SupervisionGroup.objects.filter(members=_participant_id(subject))
+    groups = SupervisionGroup.objects.filter(members=subject.pk_if(PARTICIPANT))
     return [
         item_from(group, ["name", "kind", "supervisor", "active"], title=group.name)
         for group in groups.select_related("supervisor__user")
@@ -38,7 +34,7 @@ def _memberships(subject: DataSubject):
 
 
 def _attendance(subject: DataSubject):
-    rows = SessionAttendance.objects.filter(participant_id=_participant_id(subject))
+    rows = SessionAttendance.objects.filter(participant_id=subject.pk_if(PARTICIPANT))
     return [
         item_from(
             row,
@@ -117,7 +113,7 @@ def _refusals(subject: DataSubject) -> list:
 
 def _erase(subject: DataSubject, actor) -> int:
     changed = (
-        SessionAttendance.objects.filter(participant_id=_participant_id(subject))
+        SessionAttendance.objects.filter(participant_id=subject.pk_if(PARTICIPANT))
         .exclude(reason="", comment="")
         .update(reason="", comment="")
     )

@@ -27,12 +27,8 @@ PARTICIPANT = "programmes.participant"
 RATINGS = ["respondent", "role_works", "role_clarity", "staff_attitudes"]
 
 
-def _participant_id(subject: DataSubject) -> int | None:
-    return subject.pk if subject.kind == PARTICIPANT else None
-
-
 def _placements(subject: DataSubject):
-    placements = Placement.objects.filter(participant_id=_participant_id(subject))
+    placements = Placement.objects.filter(participant_id=subject.pk_if(PARTICIPANT))
     return [
         item_from(
             placement,
@@ -49,7 +45,7 @@ def _placements(subject: DataSubject):
 
 def _reviews_of_placements(subject: DataSubject):
     responses = ReviewResponse.objects.filter(
-        review__placement__participant_id=_participant_id(subject)
+        review__placement__participant_id=subject.pk_if(PARTICIPANT)
     )
     return [
         item_from(
@@ -145,7 +141,7 @@ KEPT_STATUSES = (PlacementStatus.AGREED, PlacementStatus.ACTIVE)
 
 def _refusals(subject: DataSubject) -> list:
     placements = Placement.objects.filter(
-        participant_id=_participant_id(subject), status__in=KEPT_STATUSES
+        participant_id=subject.pk_if(PARTICIPANT), status__in=KEPT_STATUSES
     ).select_related("workplace")
     return [
         _(
@@ -158,7 +154,7 @@ def _refusals(subject: DataSubject) -> list:
 
 
 def _erase(subject: DataSubject, actor) -> int:
-    participant_id = _participant_id(subject)
+    participant_id = subject.pk_if(PARTICIPANT)
     changed = thin_placements(
         Placement.objects.filter(participant_id=participant_id).exclude(ended_reason="")
     )

@@ -39,6 +39,11 @@ class DataSubject:
     def key(self) -> str:
         return f"{self.kind}:{self.pk}"
 
+    def pk_if(self, kind: str) -> int | None:
+        """The record's id when the subject is of ``kind``; ``None`` (which matches no row)
+        otherwise, so an app's query for another kind of person finds nothing."""
+        return self.pk if self.kind == kind else None
+
 
 @dataclass(frozen=True)
 class SubjectKind:
