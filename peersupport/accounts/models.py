@@ -20,9 +20,7 @@ class Role(models.TextChoices):
 
 
 # Roles that reach other people's sensitive records sign in with a second factor.
-ROLES_REQUIRING_MFA = frozenset(
-    {Role.COORDINATOR, Role.SUPERVISOR, Role.RESEARCHER, Role.AUDITOR}
-)
+ROLES_REQUIRING_MFA = frozenset({Role.COORDINATOR, Role.SUPERVISOR, Role.RESEARCHER, Role.AUDITOR})
 
 
 class UserManager(BaseUserManager["User"]):
