@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from peersupport.accounts.models import User
 from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
+from peersupport.extracts.actions import forget_files
+from peersupport.extracts.models import Extract
 
 from .models import Consent, ConsentMethod, ConsentText
 from .permissions import can_manage_consent, is_admin
@@ -169,6 +171,8 @@ def withdraw_consent(
     consent.withdrawal_method = method
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_method"])
     registry.consent_purposes[consent.purpose].on_withdraw(subject, actor)
+    # A register extract written before now is a copy of what depended on the consent.
+    extracts_forgotten = forget_files(Extract.objects.of_subject(subject))
     record_event(
         actor=actor,
         action=AuditAction.CONSENT,
@@ -181,6 +185,7 @@ def withdraw_consent(
             "purpose": consent.purpose,
             "version": consent.text.version,
             "method": method,
+            "extract_files_removed": extracts_forgotten,
         },
     )
     return consent

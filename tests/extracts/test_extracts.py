@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peersupport.audit.models import AuditAction, AuditEvent
+from peersupport.dataprotection.actions import valid_consent, withdraw_consent
 from peersupport.dataprotection.registry import ExtractSection, registry
 from peersupport.extracts.actions import (
     produce_extract,
@@ -312,6 +313,24 @@ def test_extract_files_are_thinned_a_month_after_they_were_asked_for(
     assert extract.subject_name == "Cecilia Carlsson"
     page = client_for(coordinator).get(reverse("extracts:extract_detail", args=[extract.pk]))
     assert page.status_code == 200 and b"extract-download-pdf" not in page.content
+
+
+def test_withdrawing_consent_removes_the_files_of_extracts_written_before(
+    coordinator, applicant, django_capture_on_commit_callbacks
+):
+    """An extract written before the withdrawal holds the declaration: its files go with
+    the consent, and the withdrawal's audit event counts them."""
+    extract = produced(coordinator, applicant.data_subject())
+    pdf_path = Path(extract.pdf.path)
+    consent = valid_consent(applicant.data_subject(), "lived_experience")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdraw_consent(actor=coordinator, consent=consent, method="paper")
+
+    extract.refresh_from_db()
+    assert not extract.pdf and not extract.json and not pdf_path.exists()
+    event = AuditEvent.objects.filter(action=AuditAction.CONSENT).order_by("-at", "-pk").first()
+    assert event.detail["extract_files_removed"] == 1
 
 
 @pytest.mark.parametrize(
