@@ -328,3 +328,8 @@ class SupervisorNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} ({self.author})"
+
+    @property
+    def region_id(self) -> int:
+        """The region whose log auditor follows reads of the note (the audit log reads it)."""
+        return self.session.group.region_id

@@ -320,7 +320,12 @@ def session_note(request, pk: int):
     """The supervisor's own note on the session. Every time the page shows a saved note,
     the read is written to the audit log."""
     session = get_note_session_for_user_or_404(request.user, pk)
-    note = notes_visible_to(request.user).filter(session=session).first()
+    note = (
+        notes_visible_to(request.user)
+        .filter(session=session)
+        .select_related("session__group", "author")
+        .first()
+    )
     if request.method == "POST":
         form = NoteForm(request.POST)
         if form.is_valid():

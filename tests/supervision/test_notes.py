@@ -88,6 +88,13 @@ def test_every_read_of_a_note_is_audit_logged(supervisor, session, note, client_
     assert all(NOTE not in e.object_repr and NOTE not in str(e.detail) for e in reads)
 
 
+def test_a_note_read_is_filed_under_the_groups_region(supervisor, session, note, client_for):
+    """The read names the session's region, so the region's log auditor follows it up."""
+    client_for(supervisor, reauthenticated=True).get(note_url(session))
+
+    assert [event.region_id for event in note_reads()] == [session.group.region_id]
+
+
 def test_an_empty_note_page_logs_no_read(supervisor, session, client_for):
     """With no note saved there is nothing to read, so nothing is logged."""
     response = client_for(supervisor, reauthenticated=True).get(note_url(session))
