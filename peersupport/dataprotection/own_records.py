@@ -23,7 +23,9 @@ register_legal_basis(
             "The record names the purpose and the text version, never the health data itself."
         ),
         retention=_(
-            "Kept as long as the records given with the consent are kept, and thinned with them."
+            "Kept as proof of what the person allowed, also after a withdrawal. When the "
+            "person's record is thinned or erased, the consent points only at an anonymised "
+            "record and names no one."
         ),
     )
 )
@@ -45,7 +47,10 @@ register_legal_basis(
             "data; only the person and the coordinator who produced it download it, and "
             "every download is logged."
         ),
-        retention=_("The file is removed when the person is erased; the request is kept."),
+        retention=_(
+            "The files are removed a month after the request, when the person withdraws a "
+            "consent behind what they hold, or when the person is erased; the request is kept."
+        ),
     )
 )
 register_legal_basis(
