@@ -3,7 +3,6 @@ about possible names: the writer removes the name or confirms it is not one, and
 confirmation (never the text) is in the audit log."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django import forms
@@ -20,11 +19,10 @@ from peersupport.forms import PrivacyGuardedFormMixin
 from programmes.forms import ApplicantForm
 from supervision import actions as supervision_actions
 from supervision.forms import ConfirmForm
-from tests.factories import certified_participant, ready_workplace
+from tests.factories import active_placement, certified_participant, ready_workplace
 from tests.supervision.state import supervision_group
-from workplaces import actions
 from workplaces.forms import WorkplaceForm
-from workplaces.models import Employer, Organisation, SessionKind, SupportSession
+from workplaces.models import Organisation, SessionKind, SupportSession
 
 TODAY = timezone.localdate()
 
@@ -184,16 +182,13 @@ def test_a_crispy_form_shows_the_checkbox_under_the_warned_field():
 def placement(coordinator, unit_manager, peer_supporter, stockholm):
     workplace = ready_workplace(coordinator, stockholm, managers=[unit_manager])
     participant = certified_participant(stockholm, peer_supporter)
-    placement = actions.propose_placement(
-        actor=coordinator,
-        participant=participant,
-        workplace=workplace,
-        employer=Employer.ASSOCIATION,
-        hours_per_week=Decimal("20"),
+    return active_placement(
+        coordinator,
+        unit_manager,
+        workplace,
+        participant,
         start_date=TODAY - dt.timedelta(days=100),
     )
-    actions.agree_placement(actor=coordinator, placement=placement)
-    return actions.agree_placement(actor=unit_manager, placement=placement)
 
 
 def test_a_name_in_a_reflection_is_warned_then_confirmed_and_the_confirmation_logged(
