@@ -31,7 +31,6 @@ WORD_FLOOR = 3.5
 @dataclass(frozen=True)
 class Judgement:
     name: str
-    kind: str  # "first" or "surname"
     rank: int
     frequency: float
     excess: float
@@ -54,9 +53,7 @@ def _band_start(rank: int) -> int:
     return max(start for start in RANK_BANDS if start <= rank)
 
 
-def judge(
-    ranked: Sequence[str], *, kind: str, frequency: Callable[[str], float]
-) -> list[Judgement]:
+def judge(ranked: Sequence[str], *, frequency: Callable[[str], float]) -> list[Judgement]:
     """Each single-word name of a ranked list, with how far its frequency in Swedish text
     lies above the median of the names ranked near it."""
     names = [name for name in ranked if _single_word(name)]
@@ -68,7 +65,6 @@ def judge(
     return [
         Judgement(
             name=name,
-            kind=kind,
             rank=rank,
             frequency=value,
             excess=value - medians[_band_start(rank)],
@@ -93,8 +89,8 @@ def derive(
     often as the name itself, so are words of their own ("klass" beside Klas, "minnas"
     beside Minna); the guard reads every other name + "s" as the name."""
     best: dict[str, Judgement] = {}
-    for ranked, kind in ((female, "first"), (male, "first"), (surnames, "surname")):
-        for judgement in judge(ranked, kind=kind, frequency=frequency):
+    for ranked in (female, male, surnames):
+        for judgement in judge(ranked, frequency=frequency):
             key = judgement.name.casefold()
             if key not in best or judgement.rank < best[key].rank:
                 best[key] = judgement
