@@ -12,11 +12,6 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.conf import global_settings, settings
 from django.core.management import call_command
 from django.db import connection
@@ -24,6 +19,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from peersupport.accounts import demo
+from tests.browser.auth import current_totp_code
 from tests.services import require_postgres
 
 
@@ -182,12 +178,6 @@ def crawl(client: Client, user: str, start: str = "/") -> Crawl:
     return result
 
 
-def current_totp_code() -> str:
-    """The code an authenticator app set up with the demo secret shows now."""
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(demo.DEMO_TOTP_SECRET, counters[len(counters) // 2]))
-
-
 def log_in(email: str) -> Client:
     """A client logged in through the real login form, and the TOTP step where asked."""
     client = Client(raise_request_exception=False)
@@ -196,7 +186,9 @@ def log_in(email: str) -> Client:
     )
     assert response.status_code == 302, f"{email}: the login form answered {response.status_code}"
     if response["Location"] == reverse("mfa_authenticate"):
-        response = client.post(reverse("mfa_authenticate"), {"code": current_totp_code()})
+        response = client.post(
+            reverse("mfa_authenticate"), {"code": current_totp_code(demo.DEMO_TOTP_SECRET)}
+        )
         assert response.status_code == 302, (
             f"{email}: the TOTP step answered {response.status_code}"
         )
