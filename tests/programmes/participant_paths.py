@@ -29,9 +29,16 @@ def path_to(status: str) -> list[str]:
 
 
 def participant_at(
-    coordinator, region, status: str = ParticipantStatus.APPLICANT, *, full_name: str, **fields
+    coordinator,
+    region,
+    status: str = ParticipantStatus.APPLICANT,
+    *,
+    full_name: str,
+    reason: str = "Test",
+    **fields,
 ) -> Participant:
-    """A participant registered by ``coordinator`` and walked step by step to ``status``."""
+    """A participant registered by ``coordinator`` and walked step by step to ``status``; an
+    ending step gives ``reason``."""
     email = fields.pop("email", None) or f"{full_name.replace(' ', '.').lower()}@example.org"
     participant = actions.register_applicant(
         actor=coordinator,
@@ -47,6 +54,6 @@ def participant_at(
             actor=coordinator,
             participant=participant,
             to_status=step,
-            reason="Test" if step in ENDING_STATUSES else "",
+            reason=reason if step in ENDING_STATUSES else "",
         )
     return participant

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from peersupport.accounts.models import Region, Role, User
 from programmes import actions as programmes
-from programmes.models import ENDING_STATUSES, Participant, ParticipantStatus
+from programmes.models import Participant, ParticipantStatus
 from supervision import actions as supervision
 from supervision.models import AttendanceStatus, SupervisionSession
 from tests.factories import active_placement, person_with_role, ready_workplace
-from tests.programmes.participant_paths import path_to
+from tests.programmes.participant_paths import participant_at
 from tests.supervision.state import supervision_group
 from workplaces import actions as workplaces
 from workplaces.models import Placement, SessionKind, Theme
@@ -44,23 +44,11 @@ class RegionState:
 
 
 def participant(coordinator, region, status, *, full_name: str, email: str = "") -> Participant:
-    """Registered (with consent to keep the declaration) and walked step by step."""
-    person = programmes.register_applicant(
-        actor=coordinator,
-        region=region,
-        full_name=full_name,
-        email=email or f"{full_name.replace(' ', '.').lower()}@example.org",
-        lived_experience_declared=True,
-        consent_method="paper",
+    """Registered (with consent to keep the declaration) and walked step by step, leaving
+    with ``LEAVING_REASON``."""
+    return participant_at(
+        coordinator, region, status, full_name=full_name, email=email, reason=LEAVING_REASON
     )
-    for step in path_to(status):
-        programmes.change_status(
-            actor=coordinator,
-            participant=person,
-            to_status=step,
-            reason=LEAVING_REASON if step in ENDING_STATUSES else "",
-        )
-    return person
 
 
 def _peer(coordinator, unit_manager, workplace, region, name: str):
