@@ -43,20 +43,24 @@ def _placements(subject: DataSubject):
     ]
 
 
+def _response_item(response: ReviewResponse):
+    return item_from(
+        response,
+        [*RATINGS, "support_needs", "comments", "submitted_at"],
+        title=_("%(workplace)s, %(months)s months")
+        % {
+            "workplace": response.review.placement.workplace.name,
+            "months": response.review.months_after_start,
+        },
+    )
+
+
 def _reviews_of_placements(subject: DataSubject):
     responses = ReviewResponse.objects.filter(
         review__placement__participant_id=subject.pk_if(PARTICIPANT)
     )
     return [
-        item_from(
-            response,
-            [*RATINGS, "support_needs", "comments", "submitted_at"],
-            title=_("%(workplace)s, %(months)s months")
-            % {
-                "workplace": response.review.placement.workplace.name,
-                "months": response.review.months_after_start,
-            },
-        )
+        _response_item(response)
         for response in responses.select_related("review__placement__workplace").order_by(
             "review__due_on", "respondent"
         )
@@ -68,15 +72,7 @@ def _responses_written(subject: DataSubject):
         return []
     responses = ReviewResponse.objects.filter(submitted_by_id=subject.user_id)
     return [
-        item_from(
-            response,
-            [*RATINGS, "support_needs", "comments", "submitted_at"],
-            title=_("%(workplace)s, %(months)s months")
-            % {
-                "workplace": response.review.placement.workplace.name,
-                "months": response.review.months_after_start,
-            },
-        )
+        _response_item(response)
         for response in responses.select_related("review__placement__workplace")
     ]
 
