@@ -16,7 +16,6 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
@@ -36,8 +35,6 @@ def plain(value: Any) -> Any:
     """A value as JSON holds it: text, a number, a boolean, an ISO date, or a list."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, Promise):
-        return force_str(value)
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).isoformat(timespec="minutes")
     if isinstance(value, dt.date | dt.time):
@@ -46,8 +43,6 @@ def plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, list | tuple):
         return [plain(entry) for entry in value]
-    if isinstance(value, models.Model):
-        return force_str(value)
     return force_str(value)
 
 
