@@ -132,6 +132,18 @@ class ParticipantFilterForm(forms.Form):
         self.fields["cohort"].queryset = cohorts
 
 
+# A coordinator records a consent given on paper or verbally; only the person themselves
+# gives one digitally, in the app.
+COORDINATOR_CONSENT_CHOICES = [
+    ("", _("Choose…")),
+    *(
+        (value, label)
+        for value, label in ConsentMethod.choices
+        if value in (ConsentMethod.PAPER, ConsentMethod.VERBAL)
+    ),
+]
+
+
 class ApplicantForm(PrivacyGuardedFormMixin, forms.Form):
     # The applicant's own contact details: what this form is for.
     identifying_fields_allowed = ("email", "phone")
@@ -168,7 +180,7 @@ class ApplicantForm(PrivacyGuardedFormMixin, forms.Form):
 
     consent_method = forms.ChoiceField(
         label=_("How the applicant consented to the declaration being kept"),
-        choices=(),
+        choices=COORDINATOR_CONSENT_CHOICES,
         help_text=_(
             "The declaration is health data (GDPR art. 9): it is kept only with the "
             "applicant's consent to the text shown above."
@@ -187,19 +199,9 @@ class ApplicantForm(PrivacyGuardedFormMixin, forms.Form):
     def __init__(self, *args, regions, consent_version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
-        self.fields["consent_method"].choices = [("", _("Choose…")), *COORDINATOR_CONSENT_METHODS]
         self.fields["consent_version"].initial = consent_version
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Register applicant")))
-
-
-# A coordinator records a consent given on paper or verbally; only the person themselves
-# gives one digitally, in the app.
-COORDINATOR_CONSENT_METHODS = [
-    (value, label)
-    for value, label in ConsentMethod.choices
-    if value in (ConsentMethod.PAPER, ConsentMethod.VERBAL)
-]
 
 
 class ConsentRecordForm(forms.Form):
@@ -214,7 +216,9 @@ class ConsentRecordForm(forms.Form):
             "required": _("Tick this only when the person has declared it and consented.")
         },
     )
-    method = forms.ChoiceField(label=_("How consent was given"), choices=())
+    method = forms.ChoiceField(
+        label=_("How consent was given"), choices=COORDINATOR_CONSENT_CHOICES
+    )
     given_on = PlausibleDateField(
         label=_("Consent given on"), required=False, help_text=_("Leave empty for today.")
     )
@@ -222,16 +226,13 @@ class ConsentRecordForm(forms.Form):
 
     def __init__(self, *args, text_version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = [("", _("Choose…")), *COORDINATOR_CONSENT_METHODS]
         self.fields["text_version"].initial = text_version
 
 
 class ConsentWithdrawForm(forms.Form):
-    method = forms.ChoiceField(label=_("How the person withdrew consent"), choices=())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["method"].choices = [("", _("Choose…")), *COORDINATOR_CONSENT_METHODS]
+    method = forms.ChoiceField(
+        label=_("How the person withdrew consent"), choices=COORDINATOR_CONSENT_CHOICES
+    )
 
 
 class StatusChangeForm(PrivacyGuardedFormMixin, forms.Form):
