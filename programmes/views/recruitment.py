@@ -277,13 +277,12 @@ def _render_record(request, participant, status_form, *, consent_form=None, with
     lived_experience = [c for c in consents if c.purpose == LIVED_EXPERIENCE]
     valid_consent = next((c for c in lived_experience if c.is_valid), None)
     consent_text = None
-    if valid_consent is None and consent_form is None:
+    if consent_form is not None or valid_consent is None:
         consent_text = ConsentText.objects.current(LIVED_EXPERIENCE)
+    if consent_form is None and valid_consent is None:
         consent_form = ConsentRecordForm(
             prefix="consent", text_version=consent_text.version if consent_text else None
         )
-    elif consent_form is not None:
-        consent_text = ConsentText.objects.current(LIVED_EXPERIENCE)
     status_changes = list(participant.status_changes.select_related("changed_by"))
     status_history = [
         {
