@@ -79,12 +79,6 @@ class ConsentMethod(models.TextChoices):
     BEFORE_SYSTEM = "before_system", _("Recorded before the system kept consents")
 
 
-# How a person may give or withdraw consent from now on.
-RECORDABLE_METHODS = [
-    (value, label) for value, label in ConsentMethod.choices if value != ConsentMethod.BEFORE_SYSTEM
-]
-
-
 class ConsentQuerySet(models.QuerySet["Consent"]):
     def of_subject(self, subject: DataSubject) -> ConsentQuerySet:
         return self.filter(subject_kind=subject.kind, subject_pk=subject.pk)
