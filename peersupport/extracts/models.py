@@ -90,10 +90,6 @@ class Extract(models.Model):
         return f"{self.subject_name} ({self.requested_at:%Y-%m-%d %H:%M})"
 
     @property
-    def subject_key(self) -> str:
-        return f"{self.subject_kind}:{self.subject_id}"
-
-    @property
     def is_ready(self) -> bool:
         return self.status == ExtractStatus.DONE and bool(self.pdf) and bool(self.json)
 
