@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 
 from peersupport.accounts.models import Region
 from peersupport.dataprotection.registry import DataSubject, registry, subject_for_key
+from peersupport.spreadsheets import spreadsheet_safe
 
 from .actions import record_event
 from .followup import read_bursts, reads_outside_region, search_subjects, subject_visible
@@ -184,11 +185,6 @@ class _Echo:
         return value
 
 
-def _spreadsheet_safe(value: str) -> str:
-    # A cell a spreadsheet would run as a formula is kept as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _csv_lines(events):
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
@@ -197,16 +193,16 @@ def _csv_lines(events):
         yield writer.writerow(
             [
                 event.at.astimezone(zone).isoformat(timespec="seconds"),
-                _spreadsheet_safe(event.actor_email),
+                spreadsheet_safe(event.actor_email),
                 event.action,
                 event.object_type,
                 event.object_id,
-                _spreadsheet_safe(event.object_repr),
+                spreadsheet_safe(event.object_repr),
                 event.subject_kind,
                 event.subject_id if event.subject_id is not None else "",
                 event.region.code if event.region else "",
                 event.ip_address or "",
-                _spreadsheet_safe(event.path),
+                spreadsheet_safe(event.path),
             ]
         )
 

@@ -38,6 +38,7 @@ from peersupport.accounts.scoping import regions_for
 from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
 from peersupport.forms import add_action_error
+from peersupport.spreadsheets import spreadsheet_safe
 
 from .. import actions
 from ..aggregates import SessionAggregates, aggregate_sessions_by_workplace, last_months
@@ -467,11 +468,6 @@ def manager_home(request):
 # Export -----------------------------------------------------------------------------------
 
 
-def _spreadsheet_safe(text: str) -> str:
-    """Names typed by people must not run as formulas when the file is opened."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 EXPORT_COLUMNS = [
     "region",
     "organisation",
@@ -532,10 +528,10 @@ def aggregates_export(request):
         sessions = smallnumbers.figure(row["sessions"])
         writer.writerow(
             [
-                _spreadsheet_safe(row["placement__workplace__region__name"]),
-                _spreadsheet_safe(row["placement__workplace__organisation__name"]),
+                spreadsheet_safe(row["placement__workplace__region__name"]),
+                spreadsheet_safe(row["placement__workplace__organisation__name"]),
                 row["placement__workplace_id"],
-                _spreadsheet_safe(row["placement__workplace__name"]),
+                spreadsheet_safe(row["placement__workplace__name"]),
                 f"{row['month']:%Y-%m}",
                 row["kind"],
                 sessions,
