@@ -1,5 +1,5 @@
-"""The legal basis of the data-protection core's own personal records: consents, register
-extracts (peersupport.extracts) and retention settings (peersupport.retention)."""
+"""The legal basis of the data-protection core's own personal records: consents and retention
+settings (peersupport.retention). Register extracts register theirs in their own app."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -26,30 +26,6 @@ register_legal_basis(
             "Kept as proof of what the person allowed, also after a withdrawal. When the "
             "person's record is thinned or erased, the consent points only at an anonymised "
             "record and names no one."
-        ),
-    )
-)
-register_legal_basis(
-    LegalBasis(
-        key="dataprotection.extracts",
-        title=_("Register extracts and erasure requests"),
-        models=("extracts.extract",),
-        purpose=_(
-            "Answer a person's request for everything stored about them (art. 15) or for "
-            "erasure (art. 17): who asked, who produced the extract, when, and the file."
-        ),
-        article_6=_(
-            "Art. 6.1 c (a legal obligation): art. 12, 15 and 17 GDPR require the region to "
-            "answer the request and to be able to show that it did."
-        ),
-        article_9=_(
-            "The extract file holds the person's own records, including special-category "
-            "data; only the person and the coordinator who produced it download it, and "
-            "every download is logged."
-        ),
-        retention=_(
-            "The files are removed a month after the request, when the person withdraws a "
-            "consent behind what they hold, or when the person is erased; the request is kept."
         ),
     )
 )

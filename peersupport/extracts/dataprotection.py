@@ -65,8 +65,8 @@ register_legal_basis(
             "is logged."
         ),
         retention=_(
-            "The files are removed one month after the extract was asked for; that it was "
-            "asked for, by whom and when, stays as long as the audit log."
+            "The files are removed a month after the request, when the person withdraws a "
+            "consent behind what they hold, or when the person is erased; the request is kept."
         ),
     )
 )
