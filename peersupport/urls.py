@@ -23,6 +23,7 @@ urlpatterns = [
     path("programme/", include("programmes.urls")),
     path("workplaces/", include("workplaces.urls")),
     path("supervision/", include("supervision.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("extracts/", include("peersupport.extracts.urls")),
     path("dataprotection/", include("peersupport.dataprotection.urls")),
     path("admin/", admin.site.urls),
