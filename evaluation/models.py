@@ -134,6 +134,23 @@ class InstrumentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.instrument} v{self.version}"
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "_published_in_db", False):
+            raise PublishedError(_("A published instrument version cannot be changed."))
+        super().save(*args, **kwargs)
+        self._published_in_db = self.published_at is not None
+
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_published_in_db", False):
+            raise PublishedError(_("A published instrument version cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        version = super().from_db(db, field_names, values)
+        version._published_in_db = version.__dict__.get("published_at") is not None
+        return version
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
@@ -143,7 +160,32 @@ class InstrumentVersion(models.Model):
         return _in_language(self.description_sv, self.description_en)
 
 
-class ResponseScale(models.Model):
+class PublishedContent(models.Model):
+    """A row of an instrument version: once the version is published it is neither changed
+    nor deleted, since answers and scores refer to it; a change makes a new version."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_published(self) -> None:
+        if (
+            self.pk is not None
+            and InstrumentVersion.objects.filter(
+                pk=self.version_id, published_at__isnull=False
+            ).exists()
+        ):
+            raise PublishedError(_("A published instrument version cannot be changed."))
+
+
+class ResponseScale(PublishedContent):
     """A response scale with labelled anchors, e.g. 1 "Stämmer inte alls" … 5 "Stämmer helt"."""
 
     version = models.ForeignKey(
@@ -178,7 +220,7 @@ class ResponseScale(models.Model):
         ]
 
 
-class Subscale(models.Model):
+class Subscale(PublishedContent):
     """Items scored together, with the rule that makes their score."""
 
     version = models.ForeignKey(
@@ -231,7 +273,7 @@ class ItemKind(models.TextChoices):
     TEXT = "text", _("Free text")
 
 
-class Item(models.Model):
+class Item(PublishedContent):
     """One question. ``key`` is its variable name in exports (e.g. ``pe01``)."""
 
     version = models.ForeignKey(
