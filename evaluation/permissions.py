@@ -8,6 +8,9 @@ their own invitation by its link or slip code only, never by login.
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -90,3 +93,28 @@ def exports_visible_to(user: User) -> QuerySet[ResearchExport]:
 
 def get_export_for_user_or_404(user: User, pk: int) -> ResearchExport:
     return get_object_or_404(exports_visible_to(user).select_related("study"), pk=pk)
+
+
+def may_export(user: User) -> bool:
+    """Researchers (and admins) get pseudonymised exports; coordinators see results only."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.RESEARCHER)
+
+
+def export_required(view):
+    """View precondition: researcher or admin, else 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not may_export(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def export_region_ids(user: User) -> set[int] | None:
+    """Regions whose respondents the user's exports hold: where they are a researcher
+    (a coordinator role elsewhere adds none); ``None`` means every region."""
+    if user.is_superuser:
+        return None
+    return region_ids_for(user, Role.RESEARCHER)

@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "peersupport.retention.tasks.thin_records_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Follow-up surveys open on their day; before 08:00, when the invitations are due.
+    "evaluation-due-invitations": {
+        "task": "evaluation.tasks.make_due_invitations_task",
+        "schedule": crontab(hour=5, minute=0),
+    },
     # A register extract whose task the broker lost is written by this sweep.
     "produce-waiting-extracts": {
         "task": "peersupport.extracts.tasks.produce_waiting_extracts_task",
@@ -363,6 +368,8 @@ NOTIFICATIONS_DISPATCH_ON_SCHEDULE = env.bool("NOTIFICATIONS_DISPATCH_ON_SCHEDUL
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Queue the worker as soon as a register extract is asked for (tests send it themselves).
 EXTRACTS_QUEUE_ON_REQUEST = env.bool("EXTRACTS_QUEUE_ON_REQUEST", default=True)
+# Queue the worker as soon as a research export is asked for (tests send it themselves).
+EVALUATION_EXPORTS_QUEUE_ON_REQUEST = env.bool("EVALUATION_EXPORTS_QUEUE_ON_REQUEST", default=True)
 # Supervision: how many attended sessions a month each placed peer supporter should have.
 SUPERVISION_SESSIONS_PER_MONTH = env.int("SUPERVISION_SESSIONS_PER_MONTH", default=2)
 # Small numbers (peersupport/smallnumbers.py), for figures shown outside the coordinator
