@@ -639,6 +639,8 @@ class SlipBatch(models.Model):
         verbose_name=_("printed by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Written by a worker after the batch is made: the only place its codes are printed.
+    pdf = models.FileField(_("PDF"), upload_to="evaluation/slips/", blank=True)
 
     class Meta:
         verbose_name = _("batch of invitation slips")
