@@ -7,4 +7,4 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
-        from . import dataprotection  # noqa: F401
+        from . import dataprotection, notifications, signals  # noqa: F401

@@ -48,6 +48,7 @@ from .models import (
 from .notifications import COURSE_DAY_REMINDER, EVENT_INVITATION, TRAINEE_AT_RISK
 from .permissions import can_manage_region, coordinated_region_ids
 from .schedule import plan_dates
+from .signals import enrolment_withdrawn, trainee_enrolled
 
 REMINDER_TIME = dt.time(9, 0)
 ALUMNI_STATUSES = (ParticipantStatus.CERTIFIED, ParticipantStatus.PLACED, ParticipantStatus.ALUMNI)
@@ -603,6 +604,8 @@ def enrol(*, actor: User, cohort: Cohort, participant: Participant) -> Enrolment
         enrolment = Enrolment.objects.create(cohort=cohort, participant=participant, status=status)
     if status == EnrolmentStatus.ENROLLED and participant.status == ParticipantStatus.ACCEPTED:
         change_status(actor=actor, participant=participant, to_status=ParticipantStatus.TRAINEE)
+    if status == EnrolmentStatus.ENROLLED:
+        trainee_enrolled.send(sender=Enrolment, enrolment=enrolment)
     return enrolment
 
 
@@ -620,6 +623,7 @@ def withdraw(*, actor: User, enrolment: Enrolment, reason: str) -> Enrolment | N
     was_enrolled = enrolment.status == EnrolmentStatus.ENROLLED
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status"])
+    enrolment_withdrawn.send(sender=Enrolment, enrolment=enrolment)
     participant = enrolment.participant
     if participant.status == ParticipantStatus.TRAINEE:
         change_status(
@@ -645,6 +649,7 @@ def withdraw(*, actor: User, enrolment: Enrolment, reason: str) -> Enrolment | N
                 participant=next_in_line.participant,
                 to_status=ParticipantStatus.TRAINEE,
             )
+        trainee_enrolled.send(sender=Enrolment, enrolment=next_in_line)
     return next_in_line
 
 

@@ -45,6 +45,7 @@ from .permissions import (
     is_coordinator_for,
     managed_workplace_ids,
 )
+from .signals import placement_activated, placement_ended, readiness_changed
 
 PLACEABLE_STATUSES = (
     ParticipantStatus.CERTIFIED,
@@ -192,6 +193,7 @@ def confirm_readiness(
             "note": note.strip(),
         },
     )
+    readiness_changed.send(sender=Workplace, workplace=workplace)
     return confirmation
 
 
@@ -202,9 +204,11 @@ def record_staff_training(
     _require_workplace_access(actor, workplace)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": _("Record trainings that have been held.")})
-    return StaffTraining.objects.create(
+    training = StaffTraining.objects.create(
         workplace=workplace, held_on=held_on, staff_count=staff_count, recorded_by=actor
     )
+    readiness_changed.send(sender=Workplace, workplace=workplace)
+    return training
 
 
 @transaction.atomic
@@ -340,6 +344,7 @@ def _activate(placement: Placement) -> None:
         ],
         ignore_conflicts=True,
     )
+    placement_activated.send(sender=Placement, placement=placement)
 
 
 def activate_due_placements(*, today: dt.date | None = None) -> int:
@@ -381,6 +386,7 @@ def end_placement(
     still_placed = Placement.objects.active().filter(participant=participant).exists()
     if participant.status == ParticipantStatus.PLACED and not still_placed:
         change_status(actor=None, participant=participant, to_status=ParticipantStatus.CERTIFIED)
+    placement_ended.send(sender=Placement, placement=placement)
     return placement
 
 

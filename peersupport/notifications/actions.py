@@ -32,9 +32,15 @@ def schedule_notification(
 
     ``subject`` is the record the message is about (the recipient when omitted) and
     ``occurrence`` tells apart several messages of one kind about one subject (for
-    example the date of a session). Returns the row and whether it was new.
+    example the date of a session). ``recipient`` is None for a person without an
+    account; the kind's ``address`` then finds the address from the subject. Returns the
+    row and whether it was new.
     """
-    get_kind(kind)
+    notification_kind = get_kind(kind)
+    if recipient is None and (subject is None or notification_kind.address is None):
+        raise ValueError(
+            f"A {kind!r} notification without a recipient needs a subject and an address"
+        )
     subject = subject if subject is not None else recipient
     notification, created = Notification.objects.get_or_create(
         recipient=recipient,
@@ -74,10 +80,21 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** (attempts - 1)), MAX_BACKOFF)
 
 
+def address_of(notification: Notification) -> tuple[str, str]:
+    """The e-mail address and language the notification is sent to and written in."""
+    if notification.recipient is not None:
+        return notification.recipient.email, notification.recipient.language
+    kind = get_kind(notification.kind)
+    if kind.address is None:
+        raise LookupError(f"Kind {kind.key!r} gives no address for a message without a recipient")
+    return kind.address(notification)
+
+
 def render_notification(notification: Notification) -> tuple[str, str]:
     """The subject line and body, in the recipient's language."""
     kind = get_kind(notification.kind)
-    with translation.override(notification.recipient.language or settings.LANGUAGE_CODE):
+    _email, language = address_of(notification)
+    with translation.override(language or settings.LANGUAGE_CODE):
         context = {
             "recipient": notification.recipient,
             "subject": notification.subject,
@@ -94,28 +111,40 @@ class SubjectGone(Exception):
     """The record the notification was about has been deleted."""
 
 
+class NoLongerWanted(Exception):
+    """The kind says the message is no longer wanted (its ``still_wanted`` is false)."""
+
+
 def _send(notification: Notification) -> None:
     if notification.subject is None:
         raise SubjectGone("The subject of this notification no longer exists; not sent.")
+    still_wanted = get_kind(notification.kind).still_wanted
+    if still_wanted is not None and not still_wanted(notification):
+        raise NoLongerWanted(
+            "No longer wanted: what it is about has ended (for example the survey was "
+            "answered, withdrawn or closed); not sent."
+        )
     subject_line, body = render_notification(notification)
-    EmailMessage(subject=subject_line, body=body, to=[notification.recipient.email]).send(
-        fail_silently=False
-    )
+    email, _language = address_of(notification)
+    EmailMessage(subject=subject_line, body=body, to=[email]).send(fail_silently=False)
     notification.title = subject_line[:200]
 
 
-def dispatch_due_notifications(*, limit: int = 500) -> int:
+def dispatch_due_notifications(*, limit: int = 500, now: datetime | None = None) -> int:
     """Send the notifications that are due; returns how many were sent.
 
     Each row is claimed, sent and marked in its own transaction. The row lock keeps a
     concurrent dispatcher off it (it skips locked rows), and a crash mid-send rolls back
     only the row being sent, so the next sweep sends it once more and nothing else twice.
+    The kind's ``still_wanted`` is asked inside that transaction, so a kind that locks
+    its subject there serialises with a change to it committing at the same time.
+    ``now`` sends what is due by then (tests "travel" in time with it).
     """
     sent = 0
     for _ in range(limit):
         with transaction.atomic():
             notification = (
-                Notification.objects.due()
+                Notification.objects.due(now)
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .order_by("due_at", "pk")
@@ -127,7 +156,7 @@ def dispatch_due_notifications(*, limit: int = 500) -> int:
                 # A savepoint, so a database error while rendering can still be recorded.
                 with transaction.atomic():
                     _send(notification)
-            except SubjectGone as error:
+            except (SubjectGone, NoLongerWanted) as error:
                 _give_up(notification, error)
             except Exception as error:
                 _record_failure(notification, error)

@@ -4,6 +4,12 @@ A kind's templates are ``notifications/email/<key>_subject.txt`` and
 ``notifications/email/<key>_body.txt``; they are rendered at send time in the
 recipient's language with ``recipient``, ``subject``, ``site_url`` and whatever the
 kind's ``build_context`` adds.
+
+A kind may also say where a message without a recipient account goes (``address``:
+the e-mail address and language, read from the subject at send time) and whether a
+message is still wanted when it falls due (``still_wanted``, asked by the dispatcher in
+the transaction that sends it; a message no longer wanted is given up unsent, with the
+reason in ``last_error``, and kept so the outbox shows what happened).
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ class NotificationKind:
     key: str
     label: Any
     build_context: Callable[[Notification], dict[str, Any]] = field(default=lambda notification: {})
+    # (e-mail, language) for a notification whose recipient is None.
+    address: Callable[[Notification], tuple[str, str]] | None = None
+    still_wanted: Callable[[Notification], bool] | None = None
 
     @property
     def subject_template(self) -> str:

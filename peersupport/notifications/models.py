@@ -26,14 +26,19 @@ class Notification(models.Model):
     """One message to one person, in the outbox until it has been sent.
 
     The row is unique per recipient × kind × subject × occurrence, so scheduling the
-    same reminder twice, or a task that runs twice, never sends twice.
+    same reminder twice, or a task that runs twice, never sends twice. A message to
+    someone without an account has no ``recipient``: its kind finds the address from the
+    subject when sending, and the row is then unique per kind × subject × occurrence.
     """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
+        help_text=_("Empty for a person without an account: the kind names the address."),
     )
     kind = models.CharField(_("kind"), max_length=64)
     subject_type = models.ForeignKey(
@@ -62,7 +67,14 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "kind", "subject_type", "subject_id", "occurrence"],
                 name="notification_once_per_occurrence",
-            )
+            ),
+            # NULLs are distinct in a unique index, so the rows with no recipient need
+            # their own constraint to be made once.
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id", "occurrence"],
+                condition=Q(recipient__isnull=True),
+                name="notification_once_per_occurrence_no_recipient",
+            ),
         ]
         indexes = [
             models.Index(
@@ -74,7 +86,8 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient} ({self.due_at:%Y-%m-%d %H:%M})"
+        to = self.recipient or _("address from the subject")
+        return f"{self.kind} → {to} ({self.due_at:%Y-%m-%d %H:%M})"
 
     @property
     def status(self) -> str:
