@@ -4,7 +4,36 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from .models import Invitation
+from .models import Invitation, StudyInformation
+
+# The published information text ------------------------------------------------------------
+
+INFORMATION_TEMPLATE = "evaluation/study_information_pdf.html"
+
+
+def information_pdf_filename(information: StudyInformation, language: str) -> str:
+    return f"information-{information.study_id}-v{information.version}-{language}.pdf"
+
+
+def render_information_pdf(information: StudyInformation, language: str) -> bytes:
+    """The information text of one version in one language, as kept with the study and
+    shown to respondents (``information.study`` is read)."""
+    # WeasyPrint takes over a second to import; only processes that make PDFs pay it.
+    from peersupport.documents import render_pdf
+
+    return render_pdf(
+        INFORMATION_TEMPLATE,
+        {
+            "study": information.study,
+            "information": information,
+            "text": information.text_en if language == "en" else information.text_sv,
+            "published_at": timezone.localtime(information.published_at or timezone.now()),
+        },
+        language=language,
+    )
+
+
+# Consent receipts ---------------------------------------------------------------------------
 
 CONSENT_RECEIPT_TEMPLATE = "evaluation/survey_consent_receipt.html"
 
