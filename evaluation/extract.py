@@ -25,6 +25,7 @@ from peersupport.dataprotection.registry import (
 )
 from peersupport.extracts.items import field, item_from
 
+from .actions.reminders import stop_reminders_of
 from .models import OPEN_STATUSES, Answer, Invitation, InvitationStatus
 
 PARTICIPANT = "programmes.participant"
@@ -121,16 +122,14 @@ SECTIONS = [
     ),
 ]
 
-# Stored, like "Gallrad" in thinned records, in the main language of the records.
-ERASED_REASON = "Raderad på begäran"
+ERASED_REASON = "The person's records were erased at their request."
 
 
 def _erase(subject: DataSubject, actor) -> int:
     invitations = invitations_of(subject)
-    invitations.filter(status__in=OPEN_STATUSES).update(
-        status=InvitationStatus.CANCELLED,
-        cancelled_reason=ERASED_REASON,
-    )
+    still_open = invitations.filter(status__in=OPEN_STATUSES)
+    stop_reminders_of(still_open)
+    still_open.update(status=InvitationStatus.CANCELLED, cancelled_reason=ERASED_REASON)
     # The row stays: it keeps the programme event's invitation made, so the person is
     # never invited to that wave again.
     return invitations.update(participant=None, user=None, placement=None)
