@@ -460,17 +460,22 @@ def write_sav(rows: list[list[object]], layout: Layout, path: Path) -> None:
     measures: dict[str, str] = {"wave_no": "ordinal"}
     for name in ("respondent", "group", "region", "workplace", "wave", "status"):
         frame[name] = frame[name].fillna("").astype(str)
+        measures[name] = "nominal"
     for exported_version in layout.versions:
         for exported in exported_version.items:
             labels[exported.variable] = exported.item.text_sv
             if exported.is_text:
                 frame[exported.variable] = frame[exported.variable].fillna("").astype(str)
+                measures[exported.variable] = "nominal"
                 continue
             frame[exported.variable] = frame[exported.variable].astype("float64")
             value_labels[exported.variable] = {
                 float(value): label for value, label in sorted(exported.scored_labels().items())
             }
-            formats[exported.variable] = "F2.0"
+            scale = exported.item.scale
+            formats[exported.variable] = (
+                f"F{max(len(str(scale.min_value)), len(str(scale.max_value)))}.0"
+            )
             measures[exported.variable] = "ordinal"
         for key, variable in exported_version.score_variables.items():
             labels[variable] = score_label(exported_version, key)
