@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import json_source_map
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator
@@ -29,12 +30,13 @@ SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 FileError = tuple[int | None, str]
 
 
-class InstrumentFileError(Exception):
-    """An instrument file that cannot be imported, with every reason and its line."""
+class InstrumentFileError(ValidationError):
+    """An instrument file that cannot be imported: ``errors`` holds every reason with its
+    line; as a ``ValidationError`` its messages are "Line 12: …"."""
 
     def __init__(self, errors: list[FileError]):
-        self.errors = sorted(set(errors), key=lambda error: (error[0] or 0, error[1]))
-        super().__init__("\n".join(self.lines()))
+        self.errors = sorted(set(errors), key=lambda error: (error[0] or 0, str(error[1])))
+        super().__init__(self.lines())
 
     def lines(self) -> list[str]:
         return [
@@ -200,7 +202,7 @@ def _schema_errors(error: SchemaError, lines: _Lines) -> list[FileError]:
             "limit": limit,
         }
     elif kind == "minItems":
-        message = _("“%(field)s” needs at least %(limit)s entries.") % {
+        message = _("“%(field)s” has too few entries: at least %(limit)s are needed.") % {
             "field": field,
             "limit": limit,
         }
