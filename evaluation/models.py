@@ -650,6 +650,11 @@ class SlipBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.wave} – {self.workplace} ({self.size})"
 
+    @property
+    def region_id(self) -> int:
+        """The workplace's region: the audit log files the batch's events under it."""
+        return self.workplace.region_id
+
 
 class Invitation(models.Model):
     """One respondent's invitation to one wave, and their way through it.

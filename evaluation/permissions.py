@@ -15,9 +15,20 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from peersupport.accounts.models import Role, User
-from peersupport.accounts.scoping import has_role, region_ids_for
+from peersupport.accounts.scoping import coordinated_region_ids, has_role, region_ids_for
+from workplaces.models import Placement, Workplace
+from workplaces.permissions import is_coordinator_for, managed_workplace_ids
 
-from .models import Instrument, InstrumentVersion, Invitation, ResearchExport, Study
+from .models import (
+    ANONYMOUS_GROUPS,
+    Instrument,
+    InstrumentVersion,
+    Invitation,
+    ResearchExport,
+    RespondentGroup,
+    SlipBatch,
+    Study,
+)
 
 
 def can_manage_evaluation(user: User) -> bool:
@@ -118,3 +129,65 @@ def export_region_ids(user: User) -> set[int] | None:
     if user.is_superuser:
         return None
     return region_ids_for(user, Role.RESEARCHER)
+
+
+# Printed slips ----------------------------------------------------------------------------
+
+
+def placed_workplace_ids(user: User) -> set[int]:
+    """Workplaces where the user is a peer supporter with an active placement."""
+    if not has_role(user, Role.PEER_SUPPORTER):
+        return set()
+    cached = user.__dict__.get("_placed_workplace_ids")
+    if cached is None:
+        cached = set(
+            Placement.objects.active()
+            .filter(participant__user=user)
+            .values_list("workplace_id", flat=True)
+        )
+        user.__dict__["_placed_workplace_ids"] = cached
+    return cached
+
+
+def slip_groups_at(user: User, workplace: Workplace) -> frozenset[str]:
+    """The anonymous groups the user may print slips for at ``workplace``: the region's
+    coordinators and the workplace's unit managers both groups, a peer supporter placed
+    there the service users they meet."""
+    if is_coordinator_for(user, workplace) or workplace.pk in managed_workplace_ids(user):
+        return ANONYMOUS_GROUPS
+    if workplace.pk in placed_workplace_ids(user):
+        return frozenset({RespondentGroup.SERVICE_USERS})
+    return frozenset()
+
+
+def may_print_slips(user: User) -> bool:
+    return has_role(user, Role.COORDINATOR, Role.UNIT_MANAGER, Role.PEER_SUPPORTER)
+
+
+def slip_workplaces_for(user: User) -> QuerySet[Workplace]:
+    """Workplaces the user may print slips for, for at least one group."""
+    return Workplace.objects.filter(
+        Q(region_id__in=coordinated_region_ids(user))
+        | Q(pk__in=managed_workplace_ids(user))
+        | Q(pk__in=placed_workplace_ids(user))
+    )
+
+
+def slip_batches_visible_to(user: User) -> QuerySet[SlipBatch]:
+    """Coordinators see their regions' batches, unit managers their workplaces', and
+    whoever printed a batch sees it (a peer supporter only their own: the PDF holds codes
+    that open the survey)."""
+    if not may_print_slips(user):
+        return SlipBatch.objects.none()
+    return SlipBatch.objects.filter(
+        Q(workplace__region_id__in=coordinated_region_ids(user))
+        | Q(workplace_id__in=managed_workplace_ids(user))
+        | Q(created_by=user)
+    )
+
+
+def get_slip_batch_for_user_or_404(user: User, pk: int) -> SlipBatch:
+    return get_object_or_404(
+        slip_batches_visible_to(user).select_related("wave__study", "workplace", "created_by"),
+        pk=pk,
+    )
