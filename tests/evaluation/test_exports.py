@@ -24,8 +24,8 @@ from evaluation.models import (
     InvitationStatus,
     Item,
     ItemKind,
-    RespondentGroup,
     ResearchExport,
+    RespondentGroup,
 )
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditAction, AuditEvent
