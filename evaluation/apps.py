@@ -7,4 +7,5 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
-        from . import dataprotection, notifications, signals  # noqa: F401
+        # export_tasks: Celery discovers only ``tasks`` modules; the worker needs this one too.
+        from . import dataprotection, export_tasks, notifications, signals  # noqa: F401
