@@ -1,0 +1,554 @@
+"""A study's results as the viewer may see them: response rates, scores, paired change and
+Cronbach's alpha, with the small-number rule applied.
+
+The figures are computed in a fixed number of queries whatever the number of respondents:
+one aggregate for the response counts, one list of the scored invitations, one list of
+their answers, and the waves with their instruments' scoring rules.
+
+Small numbers (``peersupport.smallnumbers``) apply to everyone, coordinators included:
+survey respondents are not their records. Per wave, the response counts form one table
+(each status's count per region, or per workplace for the anonymous groups, with its total
+over them and the wave's total invited), protected as a whole so no hidden count can be
+worked out from the totals. The region filter only chooses which lines to show: the table
+is protected over all the viewer's regions, so moving the filter does not reveal a figure
+that another choice hides. A figure over several lines (a region's workplaces, the
+selection's scores) is shown only when the counts it adds up are themselves shown or are
+a protected total. A mean, SD, interval, alpha or paired change from fewer respondents
+than the threshold is not shown.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from peersupport import smallnumbers
+from peersupport.accounts.models import Region, User
+from peersupport.charts import percent_bar_chart
+from peersupport.smallnumbers import Figure
+
+from .models import (
+    ANONYMOUS_GROUPS,
+    Answer,
+    InstrumentVersion,
+    InvitationStatus,
+    RespondentGroup,
+    Study,
+    Wave,
+    WaveInstrument,
+)
+from .permissions import invitations_for_results, result_region_ids
+from .scoring import TOTAL, ScoringPlan, scoring_plan
+from .statistics import PairedChange, Summary, cronbach_alpha, describe, paired_change
+
+# The statuses an invitation counted as invited can be in; together they make "invited".
+RESPONSE_STATUSES = (
+    InvitationStatus.PENDING,
+    InvitationStatus.STARTED,
+    InvitationStatus.COMPLETED,
+    InvitationStatus.DECLINED,
+    InvitationStatus.WITHDRAWN,
+)
+_COMPLETED = RESPONSE_STATUSES.index(InvitationStatus.COMPLETED)
+_WITHDRAWN = RESPONSE_STATUSES.index(InvitationStatus.WITHDRAWN)
+
+TOTAL_LABEL = _("Total score")
+FEWER_THAN = _("fewer than %(threshold)s answers")
+
+
+# Response rates ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What a wave's responses are counted by: a region, or a workplace (anonymous groups)."""
+
+    pk: int
+    name: str
+    region_id: int
+    region_name: str
+
+
+@dataclass(frozen=True)
+class ResponseLine:
+    """One line of a wave's response table: a count per status in ``RESPONSE_STATUSES``,
+    invited (their sum) and the response rate in percent. A figure is ``None`` ("–") where
+    it cannot be shown because a count it is made of is hidden."""
+
+    label: str
+    region: str
+    counts: list[Figure | None]
+    invited: Figure | None
+    rate: int | None
+
+    @property
+    def completed(self) -> Figure | None:
+        return self.counts[_COMPLETED]
+
+    @property
+    def withdrawn(self) -> Figure | None:
+        return self.counts[_WITHDRAWN]
+
+
+def _known(count: Figure | None) -> bool:
+    return count is not None and not count.suppressed
+
+
+def _rate(completed: Figure | None, invited: Figure | None) -> int | None:
+    if not (_known(completed) and _known(invited)) or not invited.value:
+        return None
+    return round(100 * completed.value / invited.value)
+
+
+@dataclass
+class WaveResponses:
+    """A wave's response counts: one line per region or workplace shown, and ``summary``,
+    the line for everything the filter selects."""
+
+    wave: Wave
+    lines: list[ResponseLine]
+    summary: ResponseLine
+
+    @property
+    def anonymous(self) -> bool:
+        return self.wave.group in ANONYMOUS_GROUPS
+
+    @property
+    def target(self) -> int:
+        return self.wave.target_response_rate
+
+    @property
+    def meets_target(self) -> bool | None:
+        if self.summary.rate is None:
+            return None
+        return self.summary.rate >= self.target
+
+
+def _wave_responses(
+    wave: Wave, counts: dict[int, list[int]], units: dict[int, Unit], region_id: int | None
+) -> WaveResponses:
+    """Protect the wave's table over every unit in the viewer's scope, then keep the lines
+    of the chosen region."""
+    unit_ids = sorted(counts, key=lambda pk: (units[pk].region_name, units[pk].name, pk))
+    # Rows are statuses and cells units, so the protected totals are each status's count
+    # over the wave (what the scores' n is made of) and the wave's invited.
+    table = smallnumbers.protect_table(
+        [[counts[pk][index] for pk in unit_ids] for index in range(len(RESPONSE_STATUSES))]
+    )
+    columns = {
+        pk: [table.cells[index][column] for index in range(len(RESPONSE_STATUSES))]
+        for column, pk in enumerate(unit_ids)
+    }
+    chosen = [pk for pk in unit_ids if region_id is None or units[pk].region_id == region_id]
+    lines = [_line(units[pk].name, units[pk].region_name, columns[pk]) for pk in chosen]
+    if len(chosen) == len(unit_ids):
+        summary = ResponseLine(
+            label=str(_("Total")),
+            region="",
+            counts=list(table.row_totals),
+            invited=table.total,
+            rate=_rate(table.row_totals[_COMPLETED], table.total),
+        )
+    else:
+        summary = _sum_of_lines(str(_("Total")), [columns[pk] for pk in chosen])
+    if len(unit_ids) == 1 and lines:
+        # One region (or workplace) is the whole table: its line is the protected total.
+        lines = [dataclasses.replace(summary, label=lines[0].label, region=lines[0].region)]
+    return WaveResponses(wave=wave, lines=lines, summary=summary)
+
+
+def _sum(figures: list[Figure | None]) -> Figure | None:
+    """A sum that is no protected total: shown only when every figure it adds is, so it
+    tells nothing a reader could not add up (and is then 0 or at least the threshold)."""
+    if not all(_known(figure) for figure in figures):
+        return None
+    return smallnumbers.figure(sum(figure.value for figure in figures), protect=False)
+
+
+def _line(label: str, region: str, cells: list[Figure | None]) -> ResponseLine:
+    invited = _sum(cells)
+    return ResponseLine(
+        label=label,
+        region=region,
+        counts=cells,
+        invited=invited,
+        rate=_rate(cells[_COMPLETED], invited),
+    )
+
+
+def _sum_of_lines(label: str, columns: list[list[Figure]]) -> ResponseLine:
+    counts = [
+        _sum([column[index] for column in columns]) for index in range(len(RESPONSE_STATUSES))
+    ]
+    return _line(label, "", counts)
+
+
+# Scores, change and alpha -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One subscale's (or the total's) scores in one wave. ``summary`` is ``None`` when
+    they may not be shown; ``n`` is ``None`` when even the number may not."""
+
+    wave: Wave
+    version: InstrumentVersion
+    key: str
+    name: str
+    n: Figure | None
+    summary: Summary | None
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """The change in one score between two waves, over the respondents who answered both."""
+
+    before: Wave
+    after: Wave
+    instrument_name: str
+    key: str
+    name: str
+    n: Figure
+    change: PairedChange | None
+
+
+@dataclass(frozen=True)
+class AlphaLine:
+    wave: Wave
+    version: InstrumentVersion
+    key: str
+    name: str
+    items: int
+    n: Figure | None
+    alpha: float | None
+
+
+@dataclass
+class StudyResults:
+    regions: list[Region]
+    region: Region | None
+    responses: list[WaveResponses]
+    scores: list[ScoreLine] = field(default_factory=list)
+    changes: list[ChangeLine] = field(default_factory=list)
+    alphas: list[AlphaLine] = field(default_factory=list)
+    # Anonymous waves: answers counted per workplace, never per person, so never paired.
+    unpaired_waves: list[Wave] = field(default_factory=list)
+
+    @property
+    def threshold(self) -> int:
+        return smallnumbers.threshold()
+
+    def chart(self, title: str) -> str:
+        """Each wave's response rate over the selection, drawn from the shown figures."""
+        return percent_bar_chart(
+            title=title,
+            categories=[wave.wave.name for wave in self.responses],
+            values=[wave.summary.rate for wave in self.responses],
+        )
+
+
+@dataclass(frozen=True)
+class _Respondent:
+    """A scored invitation: completed, or withdrawn with the answers kept."""
+
+    pk: int
+    wave_id: int
+    person: tuple[str, int] | None
+    completed: bool
+
+
+def _name_of(plan_key: str, names: dict[str, str]) -> str:
+    return str(TOTAL_LABEL) if plan_key == TOTAL else names.get(plan_key, plan_key)
+
+
+def study_results(user: User, study: Study, *, region_id: int | None = None) -> StudyResults:
+    """Everything on the results page for ``user``, optionally for one of their regions."""
+    regions = _regions_for(user, study)
+    region = next((r for r in regions if r.pk == region_id), None)
+    chosen_region = region.pk if region else None
+    waves = list(
+        study.waves.order_by("position", "pk").prefetch_related(
+            Prefetch(
+                "wave_instruments",
+                queryset=WaveInstrument.objects.select_related(
+                    "instrument_version__instrument"
+                ).prefetch_related("instrument_version__subscales"),
+            )
+        )
+    )
+    invitations = invitations_for_results(user, study)
+
+    counts, units = _response_counts(invitations, waves)
+    responses = [
+        _wave_responses(wave, counts[wave.pk], units[wave.pk], chosen_region)
+        for wave in waves
+        if counts[wave.pk]
+    ]
+    results = StudyResults(regions=regions, region=region, responses=responses)
+    results.unpaired_waves = [wave for wave in waves if wave.group in ANONYMOUS_GROUPS]
+
+    scored = _scored_invitations(invitations, chosen_region)
+    respondents = _respondents(scored, waves)
+    versions = {
+        link.instrument_version_id: link.instrument_version
+        for wave in waves
+        for link in wave.wave_instruments.all()
+    }
+    plans = {pk: scoring_plan(version) for pk, version in versions.items()}
+    values = _answers(scored, plans)
+    summaries = {wave.wave.pk: wave.summary for wave in responses}
+    for wave in waves:
+        if wave.pk not in summaries:
+            continue
+        in_wave = [r for r in respondents.values() if r.wave_id == wave.pk]
+        for link in wave.wave_instruments.all():
+            _score_wave(
+                results,
+                wave,
+                link.instrument_version,
+                plans[link.instrument_version_id],
+                in_wave,
+                values,
+                summaries[wave.pk],
+            )
+    _pair_waves(results, waves, respondents, plans, values)
+    return results
+
+
+def _regions_for(user: User, study: Study) -> list[Region]:
+    """The regions the user may filter by: their result regions that the study covers."""
+    allowed = result_region_ids(user)
+    regions = Region.objects.order_by("name")
+    if allowed is not None:
+        regions = regions.filter(pk__in=allowed)
+    covered = list(study.regions.all())
+    if covered:
+        regions = regions.filter(pk__in=[r.pk for r in covered])
+    return list(regions)
+
+
+def _response_counts(invitations, waves: list[Wave]):
+    """Per wave, per unit (region or workplace), the invitations in each status, in one
+    query. Invited: personal invitations whose window has opened, and printed slips;
+    cancelled ones are not counted."""
+    now = timezone.now()
+    anonymous = [wave.pk for wave in waves if wave.group in ANONYMOUS_GROUPS]
+    rows = (
+        invitations.filter(
+            Q(wave_id__in=anonymous, code__isnull=False)
+            | (~Q(wave_id__in=anonymous) & Q(opens_at__lte=now))
+        )
+        .filter(status__in=RESPONSE_STATUSES)
+        .order_by()
+        .values("wave_id", "region_id", "region__name", "workplace_id", "workplace__name", "status")
+        .annotate(count=Count("pk"))
+    )
+    counts: dict[int, dict[int, list[int]]] = defaultdict(dict)
+    units: dict[int, dict[int, Unit]] = defaultdict(dict)
+    anonymous_ids = set(anonymous)
+    for row in rows:
+        wave_id = row["wave_id"]
+        if wave_id in anonymous_ids:
+            unit = Unit(
+                pk=row["workplace_id"] or 0,
+                name=row["workplace__name"] or str(_("No workplace")),
+                region_id=row["region_id"],
+                region_name=row["region__name"],
+            )
+        else:
+            unit = Unit(
+                pk=row["region_id"],
+                name=row["region__name"],
+                region_id=row["region_id"],
+                region_name=row["region__name"],
+            )
+        units[wave_id][unit.pk] = unit
+        cells = counts[wave_id].setdefault(unit.pk, [0] * len(RESPONSE_STATUSES))
+        cells[RESPONSE_STATUSES.index(row["status"])] += row["count"]
+    return counts, units
+
+
+def _scored_invitations(invitations, region_id: int | None):
+    """Completed invitations, and withdrawn ones whose answers were kept. Started but not
+    completed ones are left out, as are withdrawn ones whose answers were deleted."""
+    scored = invitations.filter(
+        Q(status=InvitationStatus.COMPLETED)
+        | Q(status=InvitationStatus.WITHDRAWN, answers_deleted=False)
+    )
+    return scored if region_id is None else scored.filter(region_id=region_id)
+
+
+def _respondents(scored, waves: list[Wave]) -> dict[int, _Respondent]:
+    """The scored invitations in one query, oldest first, with the person they belong to
+    where the group is answered by name (peer supporters by participant, unit managers by
+    account)."""
+    groups = {wave.pk: wave.group for wave in waves}
+    rows = scored.order_by("opens_at", "pk").values_list(
+        "pk", "wave_id", "participant_id", "user_id", "status"
+    )
+    respondents = {}
+    for pk, wave_id, participant, user, status in rows:
+        person = None
+        if groups[wave_id] == RespondentGroup.PEER_SUPPORTERS and participant:
+            person = ("participant", participant)
+        elif groups[wave_id] == RespondentGroup.UNIT_MANAGERS and user:
+            person = ("user", user)
+        respondents[pk] = _Respondent(
+            pk=pk,
+            wave_id=wave_id,
+            person=person,
+            completed=status == InvitationStatus.COMPLETED,
+        )
+    return respondents
+
+
+def _answers(scored, plans: dict[int, ScoringPlan]) -> dict[tuple[int, int], dict[int, int]]:
+    """Raw answers by (invitation, version), item by item, in one query."""
+    version_of_item = {item.id: pk for pk, plan in plans.items() for item in plan.items}
+    values: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    rows = Answer.objects.filter(
+        invitation__in=scored.values("pk"),
+        item_id__in=list(version_of_item),
+        value__isnull=False,
+    ).values_list("invitation_id", "item_id", "value")
+    for invitation_id, item_id, value in rows:
+        values[(invitation_id, version_of_item[item_id])][item_id] = value
+    return values
+
+
+def _score_wave(
+    results: StudyResults,
+    wave: Wave,
+    version: InstrumentVersion,
+    plan: ScoringPlan,
+    respondents: list[_Respondent],
+    values: dict[tuple[int, int], dict[int, int]],
+    summary: ResponseLine,
+) -> None:
+    names = {subscale.key: subscale.name for subscale in version.subscales.all()}
+    # Withdrawn respondents who kept their answers count only where the number of
+    # withdrawals is shown: otherwise the scores' n, above the completed count, would tell
+    # how many of the few who withdrew kept their answers.
+    with_withdrawn = _known(summary.withdrawn)
+    answered = [
+        r for r in respondents if (r.pk, version.pk) in values and (r.completed or with_withdrawn)
+    ]
+    scores = [plan.score(values[(r.pk, version.pk)]) for r in answered]
+    scored_items = [plan.scored_items(values[(r.pk, version.pk)]) for r in answered]
+    for rule in plan.rules:
+        name = _name_of(rule.key, names)
+        data = [score[rule.key] for score in scores if score[rule.key] is not None]
+        n = _count_shown(len(data), summary)
+        results.scores.append(
+            ScoreLine(
+                wave=wave,
+                version=version,
+                key=rule.key,
+                name=name,
+                n=n,
+                summary=describe(data) if _enough(n) else None,
+            )
+        )
+        matrix = [[items[key] for key in rule.item_keys] for items in scored_items]
+        complete = sum(1 for row in matrix if all(value is not None for value in row))
+        complete_n = _count_shown(complete, summary)
+        results.alphas.append(
+            AlphaLine(
+                wave=wave,
+                version=version,
+                key=rule.key,
+                name=name,
+                items=len(rule.item_keys),
+                n=complete_n,
+                alpha=cronbach_alpha(matrix) if _enough(complete_n) else None,
+            )
+        )
+
+
+def _count_shown(n: int, summary: ResponseLine) -> Figure | None:
+    """How many respondents a score is from, as it may be shown; ``None`` ("–") when the
+    number would reveal a count the response table hides. A small number is "<5", which
+    tells no count; any other is shown only when the selection's completed count is (and
+    its withdrawn count, which the scores then include)."""
+    if 0 < n < smallnumbers.threshold():
+        return smallnumbers.figure(n)
+    if not _known(summary.completed):
+        return None
+    return smallnumbers.figure(n)
+
+
+def _enough(n: Figure | None) -> bool:
+    return n is not None and not n.suppressed and n.value >= smallnumbers.threshold()
+
+
+def _pair_waves(
+    results: StudyResults,
+    waves: list[Wave],
+    respondents: dict[int, _Respondent],
+    plans: dict[int, ScoringPlan],
+    values: dict[tuple[int, int], dict[int, int]],
+) -> None:
+    """Consecutive waves of the same personal group, per instrument they share (by key)."""
+    by_group: dict[str, list[Wave]] = defaultdict(list)
+    for wave in waves:
+        if wave.group not in ANONYMOUS_GROUPS:
+            by_group[wave.group].append(wave)
+    for group_waves in by_group.values():
+        for before, after in zip(group_waves, group_waves[1:], strict=False):
+            _pair(results, before, after, respondents, plans, values)
+
+
+def _latest_by_person(
+    wave: Wave, respondents: dict[int, _Respondent], version_id: int, values
+) -> dict[tuple[str, int], int]:
+    """Each person's invitation in the wave with answers to the version; the latest when
+    they had several (e.g. two placements)."""
+    latest = {}
+    for r in respondents.values():
+        if r.wave_id == wave.pk and r.person and (r.pk, version_id) in values:
+            latest[r.person] = r.pk
+    return latest
+
+
+def _pair(results, before: Wave, after: Wave, respondents, plans, values) -> None:
+    first = {link.instrument_version.instrument.key: link for link in before.wave_instruments.all()}
+    for link in after.wave_instruments.all():
+        earlier = first.get(link.instrument_version.instrument.key)
+        if earlier is None:
+            continue
+        plan_before = plans[earlier.instrument_version_id]
+        plan_after = plans[link.instrument_version_id]
+        people_before = _latest_by_person(before, respondents, plan_before.version_id, values)
+        people_after = _latest_by_person(after, respondents, plan_after.version_id, values)
+        people = [person for person in people_before if person in people_after]
+        scores_before = [
+            plan_before.score(values[(people_before[p], plan_before.version_id)]) for p in people
+        ]
+        scores_after = [
+            plan_after.score(values[(people_after[p], plan_after.version_id)]) for p in people
+        ]
+        names = {s.key: s.name for s in link.instrument_version.subscales.all()}
+        keys_before = set(plan_before.keys)
+        for key in plan_after.keys:
+            if key not in keys_before:
+                continue
+            change = paired_change(
+                [score[key] for score in scores_before], [score[key] for score in scores_after]
+            )
+            n = smallnumbers.figure(change.n)
+            results.changes.append(
+                ChangeLine(
+                    before=before,
+                    after=after,
+                    instrument_name=link.instrument_version.instrument.name,
+                    key=key,
+                    name=_name_of(key, names),
+                    n=n,
+                    change=change if _enough(n) else None,
+                )
+            )
