@@ -84,7 +84,7 @@ def _content(version: InstrumentVersion) -> dict:
 @_readers_only
 def instrument_detail(request, pk: int):
     instrument = get_instrument_for_user_or_404(request.user, pk)
-    versions = list(instrument.versions.order_by("-version"))
+    versions = list(instrument.versions.defer("definition").order_by("-version"))
     context = {
         "instrument": instrument,
         "versions": versions,
@@ -98,9 +98,7 @@ def instrument_detail(request, pk: int):
 @_readers_only
 def instrument_version_detail(request, pk: int):
     version = get_instrument_version_for_user_or_404(request.user, pk)
-    versions = list(
-        version.instrument.versions.order_by("-version").only("pk", "version", "published_at")
-    )
+    versions = list(version.instrument.versions.defer("definition").order_by("-version"))
     return render(
         request,
         "evaluation/instrument_version_detail.html",
