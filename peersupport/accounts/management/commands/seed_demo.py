@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from evaluation import demo as evaluation_demo
 from peersupport.accounts import demo
 from peersupport.accounts.models import User
 from peersupport.audit import demo as audit_demo
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         programme_demo.seed()
         workplace_demo.seed(password=password)
         supervision_demo.seed()
+        evaluation_demo.seed()
         retention_demo.seed()
         extract_demo.seed()
         audit_demo.seed()
