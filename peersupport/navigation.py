@@ -40,6 +40,16 @@ def navigation(request):
         items.append((reverse("supervision:supervisor_home"), _("My supervision work")))
     if Role.PEER_SUPPORTER in roles:
         items.append((reverse("supervision:session_list"), _("My supervision")))
+    # Follow-up surveys: researchers build them, coordinators read their regions' results.
+    if Role.RESEARCHER in roles or user.is_superuser:
+        items.append((reverse("evaluation:study_list"), _("Studies")))
+        items.append((reverse("evaluation:instrument_list"), _("Instruments")))
+    elif Role.COORDINATOR in roles:
+        items.append((reverse("evaluation:study_list"), _("Survey results")))
+    # Printed slips for the anonymous groups: peer supporters hand them to service users,
+    # unit managers and coordinators also to staff.
+    if roles & {Role.COORDINATOR, Role.UNIT_MANAGER, Role.PEER_SUPPORTER}:
+        items.append((reverse("evaluation:slip_batches"), _("Survey slips")))
     if Role.AUDITOR in roles or user.is_superuser:
         items.append((reverse("audit:event_list"), _("Log follow-up")))
     items.append((reverse("notifications:notification_list"), _("Notifications")))
