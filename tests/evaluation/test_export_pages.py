@@ -208,3 +208,19 @@ def test_a_real_worker_writes_the_export(celery_worker_process, researcher, stud
     assert all(getattr(export, name) for name in ("long_csv", "wide_csv", "spss", "codebook"))
     frame = pd.read_csv(export.wide_csv.path)
     assert list(frame["upplevelse_a2"]) == [4]
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_the_export_list_costs_the_same_queries_whatever_its_length(
+    researcher, client_for, study, count, django_assert_num_queries
+):
+    """Session, user, memberships, the MFA check, the study, and the exports with who
+    asked: one query each, however many exports there are."""
+    for _ in range(count):
+        request_export(actor=researcher, study=study)
+    client = client_for(researcher)
+
+    with django_assert_num_queries(6):
+        response = client.get(exports_url(study))
+
+    assert len(response.context["exports"]) == count
