@@ -86,6 +86,8 @@ def _parse(text: str | bytes) -> tuple[str, Any]:
                 [(line, _("The file is not UTF-8 text. Save it as UTF-8 and try again."))]
             ) from error
     text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise InstrumentFileError([(1, _("The file is empty."))])
     try:
         return text, json.loads(text)
     except json.JSONDecodeError as error:
@@ -167,7 +169,9 @@ def _schema_errors(error: SchemaError, lines: _Lines) -> list[FileError]:
             for name in error.instance
             if name not in allowed
         ]
-    if kind == "const":
+    if kind == "type" and not path:
+        message = _("The file must hold one JSON object, in curly brackets { }.")
+    elif kind == "const":
         message = _("“%(field)s” must be “%(value)s”.") % {"field": field, "value": limit}
     elif kind == "type":
         message = _("“%(field)s” must be %(type)s.") % {

@@ -137,6 +137,12 @@ def test_a_syntax_error_names_its_line_and_column():
 
 
 @pytest.mark.english
+def test_an_empty_file_and_a_file_without_an_object_are_explained():
+    assert errors_of(b" \n") == [(1, "The file is empty.")]
+    assert errors_of("[\n]") == [(1, "The file must hold one JSON object, in curly brackets { }.")]
+
+
+@pytest.mark.english
 def test_a_file_that_is_not_utf8_is_refused_with_its_line():
     text = dump(document()).replace("Välmående", "V\udce4lm")
     raw = text.encode("utf-8", "surrogateescape")
