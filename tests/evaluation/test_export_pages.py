@@ -224,3 +224,18 @@ def test_the_export_list_costs_the_same_queries_whatever_its_length(
         response = client.get(exports_url(study))
 
     assert len(response.context["exports"]) == count
+
+
+def test_an_export_whose_files_were_removed_says_so(researcher, client_for, written):
+    """After the retention period the page says the files are gone and offers none."""
+    from evaluation.retention import delete_export_files
+
+    delete_export_files(ResearchExport.objects.filter(pk=written.pk))
+    client = client_for(researcher)
+
+    page = client.get(reverse("evaluation:export_detail", args=[written.pk]))
+
+    assert b'id="export-files-removed"' in page.content
+    assert b'id="export-downloads"' not in page.content
+    url = reverse("evaluation:export_download", args=[written.pk, "wide"])
+    assert client.get(url).status_code == 404
