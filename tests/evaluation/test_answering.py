@@ -47,9 +47,7 @@ def make_survey(region, *, user=None, allows_free_text=False, anchor_key="enrolm
 
 
 def items_by_key(invitation: Invitation) -> dict[str, Item]:
-    return {
-        item.key: item for page in survey_pages(invitation.wave) for item in page.items
-    }
+    return {item.key: item for page in survey_pages(invitation.wave) for item in page.items}
 
 
 def consented(invitation: Invitation) -> Invitation:
