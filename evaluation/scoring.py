@@ -10,7 +10,8 @@ The small API, for the answering flow, results pages and exports alike:
     The version's scoring rules read once (two queries) into a plain ``ScoringPlan``:
     its scale items (``plan.items``) and one ``ScoreRule`` per subscale plus one for the
     total (``plan.rules``, total last under the key ``"total"`` when the version has a
-    total score). ``plan.score(values)`` scores one respondent without queries;
+    total score). Without queries, ``plan.score(values)`` scores one respondent and
+    ``plan.scored_items(values)`` gives their reverse-scored item values;
     ``rule.item_keys`` lists the items of a subscale, e.g. for Cronbach's alpha.
 
 ``score_answers(version, values)``
