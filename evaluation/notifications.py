@@ -9,6 +9,7 @@ at that very moment either commits first (and nothing is sent) or waits for the 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -59,7 +60,8 @@ def _context(notification: Notification) -> dict[str, Any]:
             for wave_instrument in invitation.wave.wave_instruments.all()
         ],
         "answer_url": f"{settings.SITE_URL.rstrip('/')}{path}",
-        "closes_at": timezone.localtime(invitation.closes_at),
+        # The last minute it can be answered: a custom window "until 23:59" on its last day.
+        "last_moment": timezone.localtime(invitation.closes_at - dt.timedelta(minutes=1)),
     }
 
 

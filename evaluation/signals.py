@@ -9,8 +9,11 @@ the daily sweep makes whatever opens later (offsets of months) on its day.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from peersupport.notifications.models import Notification
 from programmes.signals import enrolment_withdrawn, trainee_enrolled
 from workplaces.signals import placement_activated, placement_ended, readiness_changed
 
@@ -20,7 +23,7 @@ from .actions.invitations import (
     make_due_invitations,
 )
 from .anchors import Focus
-from .models import Anchor
+from .models import Anchor, Invitation
 
 
 @receiver(trainee_enrolled, dispatch_uid="evaluation.trainee_enrolled")
@@ -46,3 +49,12 @@ def call_off_placement(sender, placement, **kwargs) -> None:
 @receiver(readiness_changed, dispatch_uid="evaluation.readiness_changed")
 def invite_when_ready(sender, workplace, **kwargs) -> None:
     make_due_invitations(anchor=Anchor.READINESS_MET, focus=Focus(workplace_id=workplace.pk))
+
+
+@receiver(post_delete, sender=Invitation, dispatch_uid="evaluation.invitation_deleted")
+def forget_invitation_emails(sender, instance, **kwargs) -> None:
+    """The outbox keeps survey e-mails by the invitation's id only (they have no
+    recipient account to be removed with), so they go when the invitation goes."""
+    Notification.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Invitation), subject_id=instance.pk
+    ).delete()

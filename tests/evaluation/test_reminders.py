@@ -178,3 +178,16 @@ def test_enrolling_sends_the_baseline_through_the_worker_and_no_reminder_follows
     assert len(celery_worker_process.sent_mail()) == 1
     assert make_due_invitations() == 0
     assert not Notification.objects.filter(sent_at__isnull=True, failed_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_deleting_an_invitation_removes_its_emails_from_the_outbox(stockholm, trainee, mailoutbox):
+    """Survey e-mails have no recipient account to go with, so they go with the
+    invitation: nothing about an erased respondent stays in the outbox."""
+    invitation = invitation_to(one_page_survey(stockholm), trainee)
+    dispatch_due_notifications()
+    assert Notification.objects.filter(sent_at__isnull=False).count() == 1
+
+    invitation.delete()
+
+    assert not Notification.objects.exists()
