@@ -31,11 +31,14 @@ caller provides; only the wide table is held whole, as SPSS needs a DataFrame.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import hmac
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -159,7 +162,6 @@ def variable_name(*parts: str) -> str:
 class ExportedItem:
     item: Item
     variable: str
-    prefix: str
 
     @property
     def is_text(self) -> bool:
@@ -241,7 +243,7 @@ def build_layout(study: Study) -> Layout:
                 prefix=prefix,
                 plan=plan,
                 items=[
-                    ExportedItem(item=item, variable=variable_name(prefix, item.key), prefix=prefix)
+                    ExportedItem(item=item, variable=variable_name(prefix, item.key))
                     for item in items_by_version.get(version.pk, [])
                 ],
                 score_variables={rule.key: variable_name(prefix, rule.key) for rule in plan.rules},
@@ -275,13 +277,13 @@ class Written:
     answers: int
 
 
-def _local_date(moment):
+def _local_date(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(moment) if moment else None
 
 
 def _answers_by_invitation(
     invitations: QuerySet[Invitation], layout: Layout
-) -> Iterator[tuple[int, list[tuple[int, int | None, str, object]]]]:
+) -> Iterator[tuple[int, list[tuple[int, int | None, str, dt.datetime]]]]:
     """Each invitation's exported answers, in invitation order, read in chunks."""
     item_ids = [item.item.pk for version in layout.versions for item in version.items]
     answers = (
@@ -290,16 +292,8 @@ def _answers_by_invitation(
         .values_list("invitation_id", "item_id", "value", "text", "answered_at")
         .iterator(chunk_size=2000)
     )
-    current: int | None = None
-    group: list[tuple[int, int | None, str, object]] = []
-    for invitation_id, item_id, value, text, answered_at in answers:
-        if invitation_id != current:
-            if current is not None:
-                yield current, group
-            current, group = invitation_id, []
-        group.append((item_id, value, text, answered_at))
-    if current is not None:
-        yield current, group
+    for invitation_id, rows in groupby(answers, key=itemgetter(0)):
+        yield invitation_id, [row[1:] for row in rows]
 
 
 def write_data(export: ResearchExport, layout: Layout, directory: Path) -> Written:
