@@ -14,6 +14,9 @@ from dateutil.relativedelta import relativedelta
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from evaluation.actions import slips as slip_actions
+from evaluation.actions.exports import produce_export, request_export
+from evaluation.models import Anchor, RespondentGroup
 from peersupport.accounts.invitations import invitation_path
 from peersupport.accounts.models import Role
 from peersupport.dataprotection.models import Consent
@@ -26,6 +29,7 @@ from workplaces import actions as workplace_actions
 from workplaces.models import SessionKind
 
 from .conftest import ROLE_FIXTURES
+from .evaluation.builders import answer, make_instrument, make_invitation, make_study, make_wave
 from .factories import MembershipFactory, UserFactory, active_placement, ready_workplace
 from .programmes.course_state import accepted_applicant, certified, default_cohort
 from .supervision.state import supervision_group
@@ -44,6 +48,37 @@ COORDINATORS_ONLY = expect(403, anonymous=LOGIN, coordinator=200, other_coordina
 STOCKHOLM_COORDINATOR = expect(403, anonymous=LOGIN, coordinator=200, other_coordinator=404)
 
 LOG_FOLLOW_UP = expect(403, anonymous=LOGIN, auditor=200, admin_user=200)
+
+# Follow-up surveys: researchers (and admins) build studies and instruments; coordinators
+# read instruments and their regions' results. The study is Stockholm's: Skåne's
+# coordinator gets 404.
+SURVEY_READERS = expect(
+    403, anonymous=LOGIN, coordinator=200, other_coordinator=200, researcher=200, admin_user=200
+)
+STOCKHOLM_STUDY_READERS = expect(
+    403, anonymous=LOGIN, coordinator=200, other_coordinator=404, researcher=200, admin_user=200
+)
+RESEARCHERS = expect(403, anonymous=LOGIN, researcher=200, admin_user=200)
+# POSTs that redirect back to the study (opening an open study is refused with a message).
+RESEARCHERS_POST = expect(403, anonymous=LOGIN, researcher=302, admin_user=302)
+SLIP_PRINTERS = expect(
+    403,
+    anonymous=LOGIN,
+    coordinator=200,
+    other_coordinator=200,
+    peer_supporter=200,
+    unit_manager=200,
+)
+# Slips the unit manager printed at the Stockholm workplace: they and the region's
+# coordinator see them; a peer supporter sees only the batches they printed (404).
+STOCKHOLM_SLIPS = expect(
+    403,
+    anonymous=LOGIN,
+    coordinator=200,
+    other_coordinator=404,
+    peer_supporter=404,
+    unit_manager=200,
+)
 
 EXPECTED: dict[str, dict[str, int]] = {
     "home": expect(200, anonymous=LOGIN),
@@ -273,6 +308,44 @@ EXPECTED: dict[str, dict[str, int]] = {
     "audit:event_export": LOG_FOLLOW_UP,
     "audit:person_search": LOG_FOLLOW_UP,
     "audit:patterns": LOG_FOLLOW_UP,
+    "evaluation:study_list": SURVEY_READERS,
+    "evaluation:study_create": RESEARCHERS,
+    "evaluation:study_detail": STOCKHOLM_STUDY_READERS,
+    "evaluation:study_edit": RESEARCHERS,
+    "evaluation:study_information": RESEARCHERS,
+    "evaluation:study_information_pdf": STOCKHOLM_STUDY_READERS,
+    "evaluation:study_open": RESEARCHERS_POST,
+    "evaluation:study_close": RESEARCHERS_POST,
+    "evaluation:wave_create": RESEARCHERS,
+    "evaluation:wave_edit": RESEARCHERS,
+    "evaluation:wave_close": RESEARCHERS_POST,
+    "evaluation:study_results": STOCKHOLM_STUDY_READERS,
+    "evaluation:study_results_csv": STOCKHOLM_STUDY_READERS,
+    "evaluation:instrument_list": SURVEY_READERS,
+    "evaluation:instrument_detail": SURVEY_READERS,
+    "evaluation:instrument_version_detail": SURVEY_READERS,
+    "evaluation:instrument_import": RESEARCHERS,
+    "evaluation:instrument_export": RESEARCHERS,
+    # Research exports: the researcher's own, and the admin's; coordinators see results only.
+    "evaluation:study_exports": RESEARCHERS,
+    "evaluation:export_detail": RESEARCHERS,
+    "evaluation:export_status": RESEARCHERS,
+    "evaluation:export_download": RESEARCHERS,
+    "evaluation:slip_batches": SLIP_PRINTERS,
+    "evaluation:slip_batch_create": SLIP_PRINTERS,
+    "evaluation:slip_batch_detail": STOCKHOLM_SLIPS,
+    "evaluation:slip_batch_status": STOCKHOLM_SLIPS,
+    "evaluation:slip_batch_pdf": STOCKHOLM_SLIPS,
+    # The respondent's link and a slip's code need no login: whoever holds them answers.
+    "evaluation:answer_start": expect(200),
+    # An invitation consented with its first page answered: the pages and the withdrawal.
+    "evaluation:answer_page": expect(200),
+    "evaluation:answer_withdraw": expect(200),
+    "evaluation:answer_consent_pdf": expect(200),
+    "evaluation:answer_complete": expect(302),
+    "evaluation:answer_language": expect(302),
+    "evaluation:code_entry": expect(200),
+    "evaluation:code_link": expect(200),
 }
 
 
@@ -290,6 +363,20 @@ def _applicant_extract(ctx) -> dict:
         )
         ctx["extract"] = produce_extract(extract_id=extract.pk)
     return {"pk": ctx["extract"].pk}
+
+
+def _research_export(ctx):
+    """The researcher's written export of the study, made only for the URLs that need it."""
+    if "research_export" not in ctx:
+        export = request_export(actor=ctx["researcher"], study=ctx["study"])
+        ctx["research_export"] = produce_export(export_id=export.pk)
+    return ctx["research_export"]
+
+
+def _written_slips(ctx):
+    """The slip batch with its PDF written, only for the URL that serves it."""
+    slip_actions.write_slips_pdf(batch_id=ctx["slip_batch"].pk)
+    return ctx["slip_batch"]
 
 
 # How to build the URL of each pattern that takes arguments.
@@ -359,6 +446,39 @@ URL_ARGS = {
     "workplaces:readiness_confirm": lambda ctx: {"pk": ctx["workplace"].pk, "item": "budget"},
     "workplaces:staff_training_create": lambda ctx: {"pk": ctx["workplace"].pk},
     "workplaces:trainee_order_create": lambda ctx: {"pk": ctx["workplace"].pk},
+    **{
+        f"evaluation:{name}": lambda ctx: {"token": ctx["survey_invitation"].token}
+        for name in (
+            "answer_complete",
+            "answer_withdraw",
+            "answer_consent_pdf",
+            "answer_language",
+        )
+    },
+    "evaluation:answer_start": lambda ctx: {"token": ctx["fresh_invitation"].token},
+    "evaluation:answer_page": lambda ctx: {"token": ctx["survey_invitation"].token, "step": 0},
+    "evaluation:study_detail": lambda ctx: {"pk": ctx["study"].pk},
+    "evaluation:study_edit": lambda ctx: {"pk": ctx["study"].pk},
+    "evaluation:study_information": lambda ctx: {"pk": ctx["study"].pk},
+    "evaluation:study_information_pdf": lambda ctx: {"pk": ctx["study"].pk, "lang": "sv"},
+    "evaluation:study_open": lambda ctx: {"pk": ctx["study"].pk},
+    "evaluation:study_close": lambda ctx: {"pk": ctx["study"].pk},
+    "evaluation:study_results": lambda ctx: {"pk": ctx["study"].pk},
+    "evaluation:study_results_csv": lambda ctx: {"pk": ctx["study"].pk},
+    "evaluation:study_exports": lambda ctx: {"pk": ctx["study"].pk},
+    "evaluation:wave_create": lambda ctx: {"pk": ctx["study"].pk},
+    "evaluation:wave_edit": lambda ctx: {"pk": ctx["survey_wave"].pk},
+    "evaluation:wave_close": lambda ctx: {"pk": ctx["survey_wave"].pk},
+    "evaluation:instrument_detail": lambda ctx: {"pk": ctx["instrument_version"].instrument_id},
+    "evaluation:instrument_version_detail": lambda ctx: {"pk": ctx["instrument_version"].pk},
+    "evaluation:instrument_export": lambda ctx: {"pk": ctx["instrument_version"].pk},
+    "evaluation:export_detail": lambda ctx: {"pk": _research_export(ctx).pk},
+    "evaluation:export_status": lambda ctx: {"pk": _research_export(ctx).pk},
+    "evaluation:export_download": lambda ctx: {"pk": _research_export(ctx).pk, "kind": "wide"},
+    "evaluation:slip_batch_detail": lambda ctx: {"pk": ctx["slip_batch"].pk},
+    "evaluation:slip_batch_status": lambda ctx: {"pk": ctx["slip_batch"].pk},
+    "evaluation:slip_batch_pdf": lambda ctx: {"pk": _written_slips(ctx).pk},
+    "evaluation:code_link": lambda ctx: {"code": ctx["slip_batch"].invitations.first().code},
 }
 
 # Requested with POST where GET is not what the view is for.
@@ -374,6 +494,11 @@ POST_ONLY = {
     "programmes:cohort_schedule",
     "programmes:certificate_reissue",
     "workplaces:placement_agree",
+    "evaluation:answer_complete",
+    "evaluation:answer_language",
+    "evaluation:study_open",
+    "evaluation:study_close",
+    "evaluation:wave_close",
 }
 
 
@@ -495,6 +620,32 @@ def matrix_context(request, stockholm, skane):
         actor=ctx["supervisor"], session=ctx["supervision_session"], text="Mitt eget minne."
     )
     ctx["calendar_feed"] = calendar_feed_for(ctx["peer_supporter"])
+    # An open Stockholm study: the placed peer supporter has consented and answered the first
+    # page of their invitation; service-user slips are printed at the Stockholm workplace.
+    ctx["instrument_version"] = make_instrument()
+    ctx["study"] = make_study(regions=[stockholm])
+    ctx["survey_wave"] = make_wave(ctx["study"], [ctx["instrument_version"]])
+    ctx["survey_invitation"] = make_invitation(
+        ctx["survey_wave"],
+        region=stockholm,
+        anchor_key=f"placement:{ctx['placement'].pk}",
+        participant=ctx["certificate"].participant,
+    )
+    answer(ctx["survey_invitation"], {"a1": 4, "a2": 2, "a3": 5}, complete=False)
+    # The unit manager's, not yet opened: its link shows the consent page.
+    ctx["fresh_invitation"] = make_invitation(
+        ctx["survey_wave"], region=stockholm, anchor_key="fresh", user=ctx["unit_manager"]
+    )
+    slip_wave = make_wave(
+        ctx["study"],
+        [ctx["instrument_version"]],
+        name="Brukare",
+        group=RespondentGroup.SERVICE_USERS,
+        anchor=Anchor.CUSTOM,
+    )
+    ctx["slip_batch"] = slip_actions.print_slips(
+        actor=ctx["unit_manager"], wave=slip_wave, workplace=ctx["workplace"], size=2
+    )
     return ctx
 
 
