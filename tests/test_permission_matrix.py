@@ -460,7 +460,10 @@ URL_ARGS = {
     "evaluation:study_detail": lambda ctx: {"pk": ctx["study"].pk},
     "evaluation:study_edit": lambda ctx: {"pk": ctx["study"].pk},
     "evaluation:study_information": lambda ctx: {"pk": ctx["study"].pk},
-    "evaluation:study_information_pdf": lambda ctx: {"pk": ctx["study"].pk, "lang": "sv"},
+    "evaluation:study_information_pdf": lambda ctx: {
+        "pk": ctx["study"].information.get().pk,
+        "lang": "sv",
+    },
     "evaluation:study_open": lambda ctx: {"pk": ctx["study"].pk},
     "evaluation:study_close": lambda ctx: {"pk": ctx["study"].pk},
     "evaluation:study_results": lambda ctx: {"pk": ctx["study"].pk},
