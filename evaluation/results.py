@@ -58,7 +58,6 @@ _COMPLETED = RESPONSE_STATUSES.index(InvitationStatus.COMPLETED)
 _WITHDRAWN = RESPONSE_STATUSES.index(InvitationStatus.WITHDRAWN)
 
 TOTAL_LABEL = _("Total score")
-FEWER_THAN = _("fewer than %(threshold)s answers")
 
 
 # Response rates ---------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def _csv_rows(results: StudyResults):
             place = line.label if not line.region else f"{line.label} ({line.region})"
             for label, count in zip(statuses, line.counts, strict=True):
                 yield table, wave.wave.name, place, "", "", label, _shown(count)
-            yield table, wave.wave.name, place, "", "", _("Invited"), _shown(line.invited)
+            yield table, wave.wave.name, place, "", "", _("Number invited"), _shown(line.invited)
             rate = "–" if line.rate is None else f"{line.rate} %"
             yield table, wave.wave.name, place, "", "", _("Response rate"), rate
     place = results.region.name if results.region else _("All my regions")
@@ -124,7 +124,15 @@ def _csv_rows(results: StudyResults):
             ("p", _number(change and change.p, 3)),
         ]
         for label, value in figures:
-            yield _("Change"), waves, place, line.instrument_name, line.name, label, value
+            yield (
+                _("Change between waves"),
+                waves,
+                place,
+                line.instrument_name,
+                line.name,
+                label,
+                value,
+            )
     for line in results.alphas:
         yield (
             _("Cronbach's alpha"),

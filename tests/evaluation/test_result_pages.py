@@ -138,7 +138,7 @@ def test_the_csv_holds_the_page_figures(study, researcher, client_for):
     ]
     rates = [row for row in rows if row[0] == "Response rate" and row[5] == "Response rate"]
     assert ["Baslinje", "100 %"] in [[row[1], row[6]] for row in rates]
-    pairs = [row for row in rows if row[0] == "Change" and row[5] == "Pairs"]
+    pairs = [row for row in rows if row[0] == "Change between waves" and row[5] == "Pairs"]
     assert pairs and all(row[6] == "6" for row in pairs)
 
 
