@@ -29,7 +29,7 @@ from ..permissions import slip_groups_at
 
 # Imported so the task is registered wherever slips can be printed.
 from ..slip_tasks import write_slips_pdf_task
-from .answering import LinkState, link_state
+from .answering import LANGUAGE_CODES, LinkState, link_state
 
 MAX_SLIPS = 200
 # A collision of two fresh 8-character codes (31^8 possibilities) is rare; one between two
@@ -192,9 +192,9 @@ def is_well_formed(code: str) -> bool:
 
 
 @transaction.atomic
-def redeem_code(*, code: str) -> Invitation:
+def redeem_code(*, code: str, language: str | None = None) -> Invitation:
     """Open the survey of a slip: the code works once, and the respondent goes on through
-    the invitation's personal link.
+    the invitation's personal link, in ``language`` (the page's) when given.
 
     Refused with a message the respondent understands when the code is unknown, already
     used, or its survey is not open. Nothing about who typed it is recorded.
@@ -232,5 +232,7 @@ def redeem_code(*, code: str) -> Invitation:
             code="closed",
         )
     invitation.code_used_at = timezone.now()
-    invitation.save(update_fields=["code_used_at"])
+    if language in LANGUAGE_CODES:
+        invitation.language = language
+    invitation.save(update_fields=["code_used_at", "language"])
     return invitation

@@ -270,7 +270,9 @@ def code_entry(request):
     if not form.is_valid():
         return _code_page(request, form)
     try:
-        invitation = actions.redeem_code(code=form.cleaned_data["code"])
+        invitation = actions.redeem_code(
+            code=form.cleaned_data["code"], language=request.LANGUAGE_CODE
+        )
     except ValidationError as error:
         _count_failure(request)
         refusal = error.code or "unknown"

@@ -487,3 +487,15 @@ def test_a_malformed_limit_setting_is_a_configuration_error(settings):
     settings.SURVEY_CODE_ATTEMPTS = "ten a minute"
     with pytest.raises(ImproperlyConfigured):
         code_attempts()
+
+
+def test_the_survey_goes_on_in_the_language_of_the_code_page(client, settings, batch):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(reverse("evaluation:code_entry"), {"code": first_code(batch)})
+    assert Invitation.objects.get(code=first_code(batch)).language == "en"
+
+
+def test_a_strange_qr_link_shows_the_page_without_trusting_it(client):
+    response = client.get(reverse("evaluation:code_link", args=["<script>x" + "A" * 60]))
+    assert response.status_code == 200
+    assert "<script>x" not in response.content.decode()

@@ -279,6 +279,13 @@ def test_a_code_is_found_however_it_is_typed(batch, typed):
     assert invitation.code_used_at is not None
 
 
+@pytest.mark.parametrize(("language", "kept"), [("en", "en"), ("sv", "sv"), ("xx", "sv")])
+def test_the_survey_continues_in_the_language_of_the_code_page(batch, language, kept):
+    invitation = slips.redeem_code(code=a_code(batch), language=language)
+    invitation.refresh_from_db()
+    assert invitation.language == kept
+
+
 def test_a_code_works_once(batch):
     code = a_code(batch)
     slips.redeem_code(code=code)
