@@ -21,6 +21,7 @@ from peersupport.accounts.scoping import region_ids_for
 from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
 
+from ..documents import information_pdf_filename, render_information_pdf
 from ..models import (
     ANCHORS_FOR_GROUP,
     Anchor,
@@ -141,8 +142,6 @@ def publish_information(
 
     Earlier versions stay as they were: each consent points at the version shown.
     """
-    from ..documents import information_pdf_filename, render_information_pdf
-
     _require_manager(actor)
     study = Study.objects.select_for_update().get(pk=study.pk)
     _require_not_closed(study)
