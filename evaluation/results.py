@@ -257,6 +257,7 @@ class _Respondent:
 
     pk: int
     wave_id: int
+    region_id: int
     person: tuple[str, int] | None
     completed: bool
 
@@ -291,7 +292,8 @@ def study_results(user: User, study: Study, *, region_id: int | None = None) -> 
     results = StudyResults(regions=regions, region=region, responses=responses)
     results.unpaired_waves = [wave for wave in waves if wave.group in ANONYMOUS_GROUPS]
 
-    scored = _scored_invitations(invitations, chosen_region)
+    # Everyone in the viewer's scope: the pairs are counted per region over all of it.
+    scored = _scored_invitations(invitations)
     respondents = _respondents(scored, waves)
     versions = {
         link.instrument_version_id: link.instrument_version
@@ -304,7 +306,11 @@ def study_results(user: User, study: Study, *, region_id: int | None = None) -> 
     for wave in waves:
         if wave.pk not in summaries:
             continue
-        in_wave = [r for r in respondents.values() if r.wave_id == wave.pk]
+        in_wave = [
+            r
+            for r in respondents.values()
+            if r.wave_id == wave.pk and chosen_region in (None, r.region_id)
+        ]
         for link in wave.wave_instruments.all():
             _score_wave(
                 results,
@@ -315,7 +321,7 @@ def study_results(user: User, study: Study, *, region_id: int | None = None) -> 
                 values,
                 summaries[wave.pk],
             )
-    _pair_waves(results, waves, respondents, plans, values)
+    _pair_waves(results, waves, respondents, plans, values, chosen_region)
     return results
 
 
@@ -372,14 +378,13 @@ def _response_counts(invitations, waves: list[Wave]):
     return counts, units
 
 
-def _scored_invitations(invitations, region_id: int | None):
+def _scored_invitations(invitations):
     """Completed invitations, and withdrawn ones whose answers were kept. Started but not
     completed ones are left out, as are withdrawn ones whose answers were deleted."""
-    scored = invitations.filter(
+    return invitations.filter(
         Q(status=InvitationStatus.COMPLETED)
         | Q(status=InvitationStatus.WITHDRAWN, answers_deleted=False)
     )
-    return scored if region_id is None else scored.filter(region_id=region_id)
 
 
 def _respondents(scored, waves: list[Wave]) -> dict[int, _Respondent]:
@@ -388,10 +393,10 @@ def _respondents(scored, waves: list[Wave]) -> dict[int, _Respondent]:
     account)."""
     groups = {wave.pk: wave.group for wave in waves}
     rows = scored.order_by("opens_at", "pk").values_list(
-        "pk", "wave_id", "participant_id", "user_id", "status"
+        "pk", "wave_id", "region_id", "participant_id", "user_id", "status"
     )
     respondents = {}
-    for pk, wave_id, participant, user, status in rows:
+    for pk, wave_id, region_id, participant, user, status in rows:
         person = None
         if groups[wave_id] == RespondentGroup.PEER_SUPPORTERS and participant:
             person = ("participant", participant)
@@ -400,6 +405,7 @@ def _respondents(scored, waves: list[Wave]) -> dict[int, _Respondent]:
         respondents[pk] = _Respondent(
             pk=pk,
             wave_id=wave_id,
+            region_id=region_id,
             person=person,
             completed=status == InvitationStatus.COMPLETED,
         )
@@ -491,6 +497,7 @@ def _pair_waves(
     respondents: dict[int, _Respondent],
     plans: dict[int, ScoringPlan],
     values: dict[tuple[int, int], dict[int, int]],
+    region_id: int | None,
 ) -> None:
     """Consecutive waves of the same personal group, per instrument they share (by key)."""
     by_group: dict[str, list[Wave]] = defaultdict(list)
@@ -499,55 +506,98 @@ def _pair_waves(
             by_group[wave.group].append(wave)
     for group_waves in by_group.values():
         for before, after in zip(group_waves, group_waves[1:], strict=False):
-            _pair(results, before, after, respondents, plans, values)
+            for link in after.wave_instruments.all():
+                earlier = next(
+                    (
+                        e
+                        for e in before.wave_instruments.all()
+                        if e.instrument_version.instrument.key
+                        == link.instrument_version.instrument.key
+                    ),
+                    None,
+                )
+                if earlier is not None:
+                    _pair(
+                        results,
+                        (before, after),
+                        (plans[earlier.instrument_version_id], plans[link.instrument_version_id]),
+                        link.instrument_version,
+                        respondents,
+                        values,
+                        region_id,
+                    )
 
 
 def _latest_by_person(
     wave: Wave, respondents: dict[int, _Respondent], version_id: int, values
-) -> dict[tuple[str, int], int]:
+) -> dict[tuple[str, int], _Respondent]:
     """Each person's invitation in the wave with answers to the version; the latest when
     they had several (e.g. two placements)."""
     latest = {}
     for r in respondents.values():
         if r.wave_id == wave.pk and r.person and (r.pk, version_id) in values:
-            latest[r.person] = r.pk
+            latest[r.person] = r
     return latest
 
 
-def _pair(results, before: Wave, after: Wave, respondents, plans, values) -> None:
-    first = {link.instrument_version.instrument.key: link for link in before.wave_instruments.all()}
-    for link in after.wave_instruments.all():
-        earlier = first.get(link.instrument_version.instrument.key)
-        if earlier is None:
+def _pair(
+    results: StudyResults,
+    waves: tuple[Wave, Wave],
+    plans: tuple[ScoringPlan, ScoringPlan],
+    version: InstrumentVersion,
+    respondents: dict[int, _Respondent],
+    values: dict[tuple[int, int], dict[int, int]],
+    region_id: int | None,
+) -> None:
+    """One line per score both versions have. A pair belongs to the region of its later
+    answer; the pair counts per region and their total are protected as one table, so the
+    count for one region and the count for all cannot be subtracted into a small one."""
+    before, after = waves
+    plan_before, plan_after = plans
+    earlier = _latest_by_person(before, respondents, plan_before.version_id, values)
+    later = _latest_by_person(after, respondents, plan_after.version_id, values)
+    pairs = [
+        (
+            later[person].region_id,
+            plan_before.score(values[(earlier[person].pk, plan_before.version_id)]),
+            plan_after.score(values[(later[person].pk, plan_after.version_id)]),
+        )
+        for person in earlier
+        if person in later
+    ]
+    names = {subscale.key: subscale.name for subscale in version.subscales.all()}
+    for key in plan_after.keys:
+        if key not in plan_before.keys:
             continue
-        plan_before = plans[earlier.instrument_version_id]
-        plan_after = plans[link.instrument_version_id]
-        people_before = _latest_by_person(before, respondents, plan_before.version_id, values)
-        people_after = _latest_by_person(after, respondents, plan_after.version_id, values)
-        people = [person for person in people_before if person in people_after]
-        scores_before = [
-            plan_before.score(values[(people_before[p], plan_before.version_id)]) for p in people
+        both = [
+            (region, first[key], second[key])
+            for region, first, second in pairs
+            if first[key] is not None and second[key] is not None
         ]
-        scores_after = [
-            plan_after.score(values[(people_after[p], plan_after.version_id)]) for p in people
-        ]
-        names = {s.key: s.name for s in link.instrument_version.subscales.all()}
-        keys_before = set(plan_before.keys)
-        for key in plan_after.keys:
-            if key not in keys_before:
-                continue
-            change = paired_change(
-                [score[key] for score in scores_before], [score[key] for score in scores_after]
+        n = _pair_count(both, region_id)
+        chosen = [pair for pair in both if region_id in (None, pair[0])]
+        change = paired_change([pair[1] for pair in chosen], [pair[2] for pair in chosen])
+        results.changes.append(
+            ChangeLine(
+                before=before,
+                after=after,
+                instrument_name=version.instrument.name,
+                key=key,
+                name=_name_of(key, names),
+                n=n,
+                change=change if _enough(n) else None,
             )
-            n = smallnumbers.figure(change.n)
-            results.changes.append(
-                ChangeLine(
-                    before=before,
-                    after=after,
-                    instrument_name=link.instrument_version.instrument.name,
-                    key=key,
-                    name=_name_of(key, names),
-                    n=n,
-                    change=change if _enough(n) else None,
-                )
-            )
+        )
+
+
+def _pair_count(pairs: list[tuple[int, float, float]], region_id: int | None) -> Figure:
+    per_region: dict[int, int] = defaultdict(int)
+    for region, _before, _after in pairs:
+        per_region[region] += 1
+    if region_id is not None and region_id not in per_region:
+        return smallnumbers.figure(0)
+    regions = sorted(per_region)
+    table = smallnumbers.protect_table([[per_region[region] for region in regions]])
+    if region_id is None:
+        return table.total
+    return table.cells[0][regions.index(region_id)]

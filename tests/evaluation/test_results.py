@@ -314,3 +314,54 @@ def test_anonymous_groups_are_counted_per_workplace_and_never_paired(stockholm, 
 def test_response_statuses_are_the_table_columns():
     assert InvitationStatus.CANCELLED not in RESPONSE_STATUSES
     assert len(RESPONSE_STATUSES) == 5
+
+
+def test_unit_managers_are_paired_by_account(stockholm, admin_user):
+    """Unit managers answering two waves are matched by their account; the change is their
+    later score minus the earlier."""
+    from tests.factories import person_with_role
+
+    version = make_instrument()
+    study = make_study(regions=[stockholm])
+    first = make_wave(study, [version], name="Före", group=RespondentGroup.UNIT_MANAGERS)
+    second = make_wave(study, [version], name="Efter", group=RespondentGroup.UNIT_MANAGERS)
+    for index in range(6):
+        manager = person_with_role("unit_manager", stockholm, mfa=False)
+        for wave, value in ((first, 2), (second, 3 + index % 2)):
+            invitation = make_invitation(
+                wave, region=stockholm, anchor_key=f"m{index}", user=manager
+            )
+            answer(invitation, {key: value for key in ITEMS})
+    line = next(c for c in study_results(admin_user, study).changes if c.key == "a")
+    assert line.n.value == 6
+    assert line.change.mean_diff == pytest.approx(1.5)
+
+
+def test_pair_counts_per_region_cannot_be_subtracted(stockholm, skane, researcher):
+    """Seven pairs in Stockholm and three in Skåne: all ten are shown with their change,
+    but neither region alone, since ten minus one of them would give the other."""
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=researcher, role="researcher", region=skane)
+    version = make_instrument()
+    study = make_study(regions=[stockholm, skane])
+    first = make_wave(study, [version], name="Före")
+    second = make_wave(study, [version], name="Efter")
+    for region, people in ((stockholm, 7), (skane, 3)):
+        for index in range(people):
+            participant = certified_participant(region, name=f"Par {region.code} {index}")
+            for wave, value in ((first, 2), (second, 2 + index % 3)):
+                invitation = make_invitation(
+                    wave, region=region, anchor_key=f"{region.code}{index}", participant=participant
+                )
+                answer(invitation, {key: value for key in ITEMS})
+
+    def change_line(**filters):
+        results = study_results(researcher, study, **filters)
+        return next(c for c in results.changes if c.key == "a")
+
+    everyone = change_line()
+    assert str(everyone.n) == "10" and everyone.change.n == 10
+    assert str(change_line(region_id=skane.pk).n) == "<5"
+    stockholm_only = change_line(region_id=stockholm.pk)
+    assert str(stockholm_only.n) == "x" and stockholm_only.change is None
