@@ -301,6 +301,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "peersupport.extracts.tasks.produce_waiting_extracts_task",
         "schedule": 60.0 * 5,
     },
+    # Likewise a research export whose task the broker lost.
+    "produce-waiting-research-exports": {
+        "task": "evaluation.export_tasks.produce_waiting_exports_task",
+        "schedule": 60.0 * 5,
+    },
 }
 
 # The outbox: how often a notification is retried before it is given up.

@@ -3,6 +3,7 @@ audit entry. The files hold pseudonymised answers only (see ``evaluation.exports
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tempfile
 from pathlib import Path
@@ -66,7 +67,7 @@ def request_export(*, actor, study: Study, request: HttpRequest | None = None) -
     if settings.EVALUATION_EXPORTS_QUEUE_ON_REQUEST:
         from ..export_tasks import produce_export_task
 
-        # robust: a broker outage must not fail the request; the export stays queued.
+        # robust: a broker outage must not fail the request; beat's sweep writes it anyway.
         transaction.on_commit(lambda: produce_export_task.delay(export.pk), robust=True)
     return export
 
@@ -140,6 +141,23 @@ def produce_export(*, export_id: int) -> ResearchExport | None:
         },
     )
     return export
+
+
+# A task this old that has not started was lost by the broker.
+LOST_AFTER = dt.timedelta(minutes=10)
+
+
+def produce_waiting_exports(*, now: dt.datetime | None = None) -> int:
+    """Write every export still queued long after it was asked for (run by beat).
+
+    The row is the truth, not the broker: a task the broker lost is made up here, and one
+    that arrives late finds the export written and does nothing."""
+    cutoff = (now or timezone.now()) - LOST_AFTER
+    waiting = ResearchExport.objects.filter(status=ExportStatus.QUEUED, requested_at__lt=cutoff)
+    return sum(
+        produce_export(export_id=pk) is not None
+        for pk in waiting.order_by("requested_at").values_list("pk", flat=True)
+    )
 
 
 def record_export_download(
