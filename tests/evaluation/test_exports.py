@@ -40,6 +40,13 @@ from tests.factories import certified_participant, person_with_role, ready_workp
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _no_broker(settings):
+    """Tests write the export themselves: nothing goes to a shared queue."""
+    settings.EVALUATION_EXPORTS_QUEUE_ON_REQUEST = False
+
+
 ITEMS = ["a1", "a2", "a3", "b1", "b2", "b3"]
 REVERSE = {"a2", "b3"}
 SCALE_ITEMS = [f"upplevelse_{key}" for key in ITEMS]
@@ -522,3 +529,21 @@ def test_a_study_without_answers_gives_files_with_headers_only(admin_user, stock
     assert pd.read_csv(export.wide_csv.path).empty
     frame, meta = pyreadstat.read_sav(export.spss.path)
     assert frame.empty and "tom_a1" in meta.column_names
+
+
+def test_the_sweep_writes_an_export_whose_task_was_lost(admin_user, planted):
+    """An export queued for over ten minutes is written by beat's sweep; a fresh one is
+    left to its task."""
+    from evaluation.actions.exports import produce_waiting_exports
+
+    lost = request_export(actor=admin_user, study=planted.study)
+    ResearchExport.objects.filter(pk=lost.pk).update(
+        requested_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    fresh = request_export(actor=admin_user, study=planted.study)
+
+    assert produce_waiting_exports() == 1
+
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (lost.status, fresh.status) == (ExportStatus.DONE, ExportStatus.QUEUED)
