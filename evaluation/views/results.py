@@ -77,8 +77,10 @@ def study_results_csv(request, pk: int):
         [_("Table"), _("Wave"), _("Region or workplace"), _("Instrument"), _("Measure")]
         + [_("Figure"), _("Value")]
     )
-    for row in _csv_rows(results):
-        writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
+    for *labels, value in _csv_rows(results):
+        # Names were typed by people; the value is a figure we wrote (a change may be
+        # negative, and must stay a number).
+        writer.writerow([spreadsheet_safe(str(label)) for label in labels] + [value])
     return response
 
 

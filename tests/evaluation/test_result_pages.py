@@ -219,3 +219,27 @@ def test_the_page_takes_a_fixed_number_of_queries(
         client, results_url(study), django_assert_num_queries, RESULTS_PAGE_QUERIES
     )
     assert {line.n.value for line in response.context["results"].scores} == {12}
+
+
+@pytest.mark.english
+def test_the_csv_keeps_typed_names_as_text_and_figures_as_numbers(
+    stockholm, researcher, client_for
+):
+    """A wave named like a formula is written as text; a negative change stays a number."""
+    version = make_instrument()
+    study = make_study(regions=[stockholm])
+    first = make_wave(study, [version], name="=Före")
+    second = make_wave(study, [version], name="Efter")
+    for index in range(6):
+        participant = certified_participant(stockholm, name=f"Svarare {index}")
+        for wave, value in ((first, 4), (second, 2 + index % 2)):
+            invitation = make_invitation(
+                wave, region=stockholm, anchor_key=f"s{index}", participant=participant
+            )
+            answer(invitation, {key: value for key in ITEMS})
+    content = client_for(researcher).get(csv_url(study)).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+    assert "=Före" not in [row[1] for row in rows]
+    assert "'=Före" in [row[1] for row in rows]
+    change = next(r for r in rows if r[0] == "Change between waves" and r[5] == "Mean change")
+    assert change[6] == "-1.50"
