@@ -5,6 +5,7 @@ has none): the address and language are read from the invitation when the messag
 sent, so nothing but the invitation's id is kept in the outbox row. Before sending, the
 dispatcher asks ``still_wanted``, which locks the invitation row: a respondent finishing
 at that very moment either commits first (and nothing is sent) or waits for the send.
+A reminder no longer wanted is given up unsent (kept, with the reason, in the outbox).
 """
 
 from __future__ import annotations
@@ -66,9 +67,14 @@ def _context(notification: Notification) -> dict[str, Any]:
 
 
 def _still_wanted(notification: Notification) -> bool:
-    """Whether the invitation still waits for answers; locks its row until the send ends."""
+    """Whether the invitation still waits for answers; locks its row until the send ends.
+
+    NOWAIT: a respondent finishing right now holds the invitation and is about to delete
+    this very (locked) notification, so waiting here would deadlock. The lock error makes
+    the dispatcher try again a minute later, when the row says "completed".
+    """
     invitation = (
-        Invitation.objects.select_for_update(of=("self",))
+        Invitation.objects.select_for_update(of=("self",), nowait=True)
         .select_related("wave__study")
         .filter(pk=notification.subject_id)
         .first()

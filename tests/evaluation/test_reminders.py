@@ -191,3 +191,44 @@ def test_deleting_an_invitation_removes_its_emails_from_the_outbox(stockholm, tr
     invitation.delete()
 
     assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_due_while_the_respondent_is_finishing_waits_instead_of_deadlocking(
+    mailoutbox, stockholm, trainee
+):
+    """While a completion holds the invitation, the dispatcher does not wait for it (the
+    completion will delete the very reminder the dispatcher holds): it puts the reminder
+    back for a minute; after the completion nothing is left to send."""
+    import threading
+
+    from django.db import connection, transaction
+
+    invitation = invitation_to(one_page_survey(stockholm), trainee)
+    locked, release = threading.Event(), threading.Event()
+
+    def finishing_respondent():
+        try:
+            with transaction.atomic():
+                Invitation.objects.select_for_update().get(pk=invitation.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=finishing_respondent)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        assert dispatch_due_notifications() == 0
+    finally:
+        release.set()
+        holder.join(10)
+    pending = Notification.objects.get(occurrence="invitation")
+    assert (pending.attempts, pending.sent_at, pending.failed_at) == (1, None, None)
+    assert pending.due_at > timezone.now()
+
+    finish(invitation)
+
+    assert dispatch_due_notifications(now=timezone.now() + dt.timedelta(days=60)) == 0
+    assert mailoutbox == []
