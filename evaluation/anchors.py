@@ -135,7 +135,8 @@ def enrolment_respondents(
     else:
         earliest, latest = _anchor_dates_between(wave, today)
         enrolments = enrolments.filter(
-            created_at__gte=at_opening_time(earliest), created_at__lt=end_of_day(latest)
+            created_at__gte=end_of_day(earliest - dt.timedelta(days=1)),
+            created_at__lt=end_of_day(latest),
         )
     for enrolment in _in_regions(enrolments, "participant__region_id", region_ids):
         yield Due(
