@@ -291,11 +291,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.make_due_invitations_task",
         "schedule": crontab(hour=5, minute=0),
     },
-    # Follow-up surveys open on their day; before 08:00, when the invitations are due.
-    "evaluation-due-invitations": {
-        "task": "evaluation.tasks.make_due_invitations_task",
-        "schedule": crontab(hour=5, minute=0),
-    },
     # A register extract whose task the broker lost is written by this sweep.
     "produce-waiting-extracts": {
         "task": "peersupport.extracts.tasks.produce_waiting_extracts_task",
