@@ -7,5 +7,6 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
-        # export_tasks: Celery discovers only ``tasks`` modules; the worker needs this one too.
-        from . import dataprotection, export_tasks, notifications, signals  # noqa: F401
+        # export_tasks, slip_tasks: Celery discovers only ``tasks`` modules; the worker needs
+        # these too.
+        from . import dataprotection, export_tasks, notifications, signals, slip_tasks  # noqa: F401

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 CONFIDENCE = 0.95
 
@@ -59,6 +58,8 @@ def describe(values: Iterable[float | None]) -> Summary:
     if sd == 0:
         # scipy needs a positive scale; with no spread the interval is the mean itself.
         return Summary(n, mean, 0.0, mean, mean)
+    from scipy import stats  # imported here: it takes seconds, and only results need it
+
     low, high = stats.t.interval(CONFIDENCE, n - 1, loc=mean, scale=stats.sem(data))
     return Summary(n, mean, sd, float(low), float(high))
 
@@ -82,6 +83,8 @@ def paired_change(before: Sequence[float | None], after: Sequence[float | None])
     if sd_diff == 0:
         # Everyone changed by the same amount: no t-test exists (scipy would say ±inf).
         return PairedChange(n, mean_diff, 0.0, mean_diff, mean_diff, None, None)
+    from scipy import stats
+
     test = stats.ttest_rel(second, first)
     interval = test.confidence_interval(CONFIDENCE)
     return PairedChange(

@@ -34,7 +34,7 @@ from peersupport import celery_app
 from .services import require_postgres, require_redis
 
 BROKER_REDIS_DB = 15
-READY_TIMEOUT = 30
+READY_TIMEOUT = 60
 TASK_TIMEOUT = 30
 STOP_TIMEOUT = 20
 # Django's file-based e-mail backend ends every message with a line of 79 dashes.
