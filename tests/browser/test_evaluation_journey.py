@@ -272,17 +272,16 @@ def test_from_instrument_to_export(
     )
     expect(wide_link).to_be_visible(timeout=15_000)
 
-    with page.expect_download() as download:
-        wide_link.click()
-    wide = tmp_path / "wide.csv"
-    download.value.save_as(wide)
-    rows = list(csv.DictReader(io.StringIO(wide.read_text(encoding="utf-8-sig"))))
-    assert len(rows) == 6
-    assert "Tove" not in wide.read_text(encoding="utf-8-sig")
-    with page.expect_download() as download:
-        page.locator(
-            f"a[href='{reverse('evaluation:export_download', args=[export.pk, 'sav'])}']"
-        ).click()
-    spss = tmp_path / "wide.sav"
-    download.value.save_as(spss)
-    assert spss.read_bytes().startswith(b"$FL2")
+    files = {}
+    for kind in ("wide", "long", "sav", "codebook"):
+        with page.expect_download() as download:
+            page.locator(
+                f"a[href='{reverse('evaluation:export_download', args=[export.pk, kind])}']"
+            ).click()
+        files[kind] = tmp_path / download.value.suggested_filename
+        download.value.save_as(files[kind])
+    wide = files["wide"].read_text(encoding="utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(wide)))) == 6
+    assert "Tove" not in wide and trainee.email not in files["long"].read_text("utf-8-sig")
+    assert files["sav"].read_bytes().startswith(b"$FL2")
+    assert "h3" in files["codebook"].read_text(encoding="utf-8-sig")
