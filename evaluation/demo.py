@@ -44,6 +44,7 @@ from .models import (
     InstrumentVersion,
     Invitation,
     InvitationStatus,
+    Item,
     ItemKind,
     RespondentGroup,
     SlipBatch,
@@ -198,14 +199,16 @@ def _user(code: str, role: str) -> User:
     return User.objects.get(email=demo_email(ROLE_PEOPLE[code][role][0]))
 
 
+def _value(item: Item, rng: random.Random, level: float) -> int:
+    """A plausible answer of a person whose answers lie around ``level`` (1–5): items move
+    together (so Cronbach's alpha is high), reverse items are answered the other way."""
+    value = min(5, max(1, round(level + rng.gauss(0, 0.55))))
+    return 6 - value if item.reverse else value
+
+
 def _values(version: InstrumentVersion, rng: random.Random, level: float) -> dict[int, int]:
-    """Plausible answers around a person's ``level`` (1–5), items of a subscale moving
-    together (so Cronbach's alpha is high), reverse items answered the other way."""
-    values = {}
-    for item in version.items.filter(kind=ItemKind.SCALE).order_by("position"):
-        value = min(5, max(1, round(level + rng.gauss(0, 0.55))))
-        values[item.pk] = 6 - value if item.reverse else value
-    return values
+    items = version.items.filter(kind=ItemKind.SCALE).order_by("position")
+    return {item.pk: _value(item, rng, level) for item in items}
 
 
 class History:
@@ -217,7 +220,8 @@ class History:
         self.information = information
         self.rng = rng
         self.versions = {
-            wave.pk: list(wave.instruments.all()) for wave in study.waves.prefetch_related()
+            wave.pk: list(wave.instruments.all())
+            for wave in study.waves.prefetch_related("instruments")
         }
 
     def invitation(
@@ -465,14 +469,7 @@ def _answer_through_the_link(
     last = len(pages) if outcome == COMPLETED else max(1, len(pages) // 2)
     for page in pages[:last]:
         values = {
-            item.pk: min(5, max(1, round(level + rng.gauss(0, 0.55))))
-            for item in page.items
-            if item.kind == ItemKind.SCALE
-        }
-        values = {
-            item.pk: 6 - values[item.pk] if item.reverse else values[item.pk]
-            for item in page.items
-            if item.pk in values
+            item.pk: _value(item, rng, level) for item in page.items if item.kind == ItemKind.SCALE
         }
         invitation = answering.save_page(invitation=invitation, step=page.step, values=values)
     if outcome == COMPLETED:
