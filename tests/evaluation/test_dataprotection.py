@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from evaluation.models import (
 )
 from peersupport.accounts.models import Role
 from peersupport.dataprotection.registry import model_labels, registry
+from peersupport.extracts.actions import produce_extract, request_extract
 from peersupport.extracts.items import plain
 from peersupport.retention.actions import thin_due_records
 from tests.factories import certified_participant, person_with_role
@@ -195,6 +197,30 @@ def test_a_peer_supporters_extract_holds_their_invitations_and_answers_only(surv
         ("Påstående a2", "a2", "2 (Stämmer dåligt)"),
         ("Påstående a3", "a3", "5 (Stämmer helt)"),
     ]
+
+
+def test_the_written_extract_holds_the_survey_sections(survey, coordinator, settings, tmp_path):
+    """The register extract a worker writes (PDF and JSON) carries both sections, with the
+    answers' item texts and values, and nothing of Bo's."""
+    settings.MEDIA_ROOT = tmp_path
+    subject = survey["alva"].data_subject()
+    extract = request_extract(
+        actor=coordinator, subject=subject, language="sv", region_id=subject.region_id, own=False
+    )
+    extract = produce_extract(extract_id=extract.pk)
+
+    document = json.loads(extract.json.read())
+    sections = {section["key"]: section for section in document["sections"]}
+    (invitation,) = sections["evaluation.invitations"]["records"]
+    assert invitation["fields"]["information_version"] == 1
+    answers = sections["evaluation.answers"]["records"]
+    assert [answer["fields"]["value"] for answer in answers] == [
+        "4 (Stämmer ganska bra)",
+        "2 (Stämmer dåligt)",
+        "5 (Stämmer helt)",
+    ]
+    assert "Bo Svensson" not in json.dumps(document, ensure_ascii=False)
+    assert extract.pdf
 
 
 def test_a_unit_managers_extract_holds_their_own_invitation(survey):
