@@ -375,6 +375,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 EXTRACTS_QUEUE_ON_REQUEST = env.bool("EXTRACTS_QUEUE_ON_REQUEST", default=True)
 # Queue the worker as soon as a research export is asked for (tests send it themselves).
 EVALUATION_EXPORTS_QUEUE_ON_REQUEST = env.bool("EVALUATION_EXPORTS_QUEUE_ON_REQUEST", default=True)
+# Survey slip codes typed wrong from one address before the code page waits: "<failures>/<window>".
+SURVEY_CODE_ATTEMPTS = env("SURVEY_CODE_ATTEMPTS", default="10/15m")
 # Supervision: how many attended sessions a month each placed peer supporter should have.
 SUPERVISION_SESSIONS_PER_MONTH = env.int("SUPERVISION_SESSIONS_PER_MONTH", default=2)
 # Small numbers (peersupport/smallnumbers.py), for figures shown outside the coordinator

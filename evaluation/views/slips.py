@@ -46,7 +46,6 @@ from ..slip_forms import CodeForm, SlipBatchForm, SlipWorkplaceForm
 from ..slips_pdf import slips_filename
 
 PAGE_SIZE = 25
-DEFAULT_CODE_ATTEMPTS = "10/15m"
 _ATTEMPTS = re.compile(r"(\d+)/(\d+)([smh])")
 _SECONDS = {"s": 1, "m": 60, "h": 3600}
 # Refusals the code page explains in a box of their own rather than next to the field.
@@ -216,7 +215,7 @@ def slip_batch_pdf(request, pk: int):
 
 def code_attempts() -> tuple[int, int]:
     """``SURVEY_CODE_ATTEMPTS`` as (failed codes allowed, window in seconds)."""
-    value = getattr(settings, "SURVEY_CODE_ATTEMPTS", DEFAULT_CODE_ATTEMPTS)
+    value = settings.SURVEY_CODE_ATTEMPTS
     match = _ATTEMPTS.fullmatch(str(value).strip())
     if not match:
         raise ImproperlyConfigured(
