@@ -14,7 +14,8 @@ from functools import partial
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import CharField, Max, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
 
 from peersupport.dataprotection.registry import RetentionRule
@@ -70,8 +71,15 @@ def named_invitations_due(cutoff, region_ids) -> QuerySet[Invitation]:
 
 
 def unname_invitations(invitations: QuerySet[Invitation]) -> int:
-    # The placement is the peer supporter's: it would name them as surely as the link.
-    return invitations.update(participant=None, user=None, placement=None)
+    # The placement is the peer supporter's: it would name them as surely as the link, and
+    # the anchor key holds the enrolment's, placement's or account's id. It stays unique
+    # per wave as the invitation's own id.
+    return invitations.update(
+        participant=None,
+        user=None,
+        placement=None,
+        anchor_key=Concat(Value("thinned:"), Cast("pk", output_field=CharField())),
+    )
 
 
 EXPORT_FILE_RULE = RetentionRule(

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from allauth.account.internal.flows.login import record_authentication
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.utils import translation
@@ -41,6 +42,14 @@ def _language(request):
     with translation.override(language):
         yield
     TEST_LANGUAGE[0] = "sv"
+
+
+@pytest.fixture
+def client(client):
+    """A visitor without an account sees pages in the test's language, chosen in the
+    language menu (public pages such as the survey code page have no user to read it from)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = TEST_LANGUAGE[0]
+    return client
 
 
 @pytest.fixture

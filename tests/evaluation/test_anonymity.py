@@ -19,23 +19,22 @@ from django.urls import reverse
 
 from evaluation.actions import slips
 from evaluation.models import (
-    Anchor,
     Answer,
     Invitation,
     InvitationStatus,
-    RespondentGroup,
     SlipBatch,
 )
 from evaluation.slip_tasks import write_slips_pdf_task
 from peersupport.audit.models import AuditEvent
-from tests.factories import active_placement, certified_participant, ready_workplace
+from tests.factories import certified_participant
 from tests.services import require_executable
 
-from .builders import make_instrument, make_invitation, make_study, make_wave
+from .builders import make_invitation
 
 pytestmark = pytest.mark.django_db
 
 PDFTOTEXT = "/usr/bin/pdftotext"
+
 RESPONDENT_ADDRESS = "192.0.2.44"
 
 # Parts of a field name that would mean it can hold who someone is or where they are.
@@ -87,29 +86,6 @@ def test_no_field_of_a_slip_invitation_its_answers_or_batch_can_hold_an_identity
                 assert (model._meta.model_name, field.name) in PERSON_FIELDS, (
                     f"{model.__name__}.{field.name} points at a person"
                 )
-
-
-@pytest.fixture
-def workplace(coordinator, stockholm, unit_manager):
-    return ready_workplace(coordinator, stockholm, managers=[unit_manager])
-
-
-@pytest.fixture
-def placed(coordinator, unit_manager, workplace, stockholm, peer_supporter):
-    participant = certified_participant(stockholm, peer_supporter)
-    active_placement(coordinator, unit_manager, workplace, participant)
-    return peer_supporter
-
-
-@pytest.fixture
-def service_wave(stockholm):
-    return make_wave(
-        make_study(regions=[stockholm]),
-        [make_instrument("su")],
-        name="Brukarenkät",
-        group=RespondentGroup.SERVICE_USERS,
-        anchor=Anchor.CUSTOM,
-    )
 
 
 @pytest.mark.parametrize("person", ["participant", "user"])

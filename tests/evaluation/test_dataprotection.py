@@ -166,7 +166,8 @@ def test_a_closed_studys_invitations_stop_naming_the_respondent_after_two_years(
     assert not Invitation.objects.filter(participant__isnull=False).exists()
     assert not Invitation.objects.filter(user__isnull=False).exists()
     sthlm = Invitation.objects.get(pk=survey["stockholm"].pk)
-    assert (sthlm.anchor_key, sthlm.status) == ("enrolment:1", InvitationStatus.COMPLETED)
+    # The anchor key named the enrolment; it becomes the invitation's own id.
+    assert (sthlm.anchor_key, sthlm.status) == (f"thinned:{sthlm.pk}", InvitationStatus.COMPLETED)
     assert list(Answer.objects.order_by("pk").values_list("pk", "value")) == answers_before
     assert set(due("evaluation.named_invitations", now=later).values()) == {0}
 

@@ -12,14 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation.actions import slips
-from evaluation.models import Anchor, Invitation, RespondentGroup, SlipBatch
+from evaluation.models import Invitation, SlipBatch
 from evaluation.slip_tasks import write_slips_pdf_task
 from evaluation.slips_pdf import format_code
 from evaluation.views.slips import code_attempts
 from peersupport.audit.models import AuditAction, AuditEvent
-from tests.factories import active_placement, certified_participant, ready_workplace
-
-from .builders import make_instrument, make_study, make_wave
+from tests.factories import ready_workplace
 
 pytestmark = pytest.mark.django_db
 
@@ -33,46 +31,6 @@ def media(settings, tmp_path):
 def no_queue(monkeypatch):
     """Printing queues the PDF after commit; the tests write it themselves."""
     monkeypatch.setattr(write_slips_pdf_task, "delay", lambda batch_id: None)
-
-
-@pytest.fixture
-def workplace(coordinator, stockholm, unit_manager):
-    return ready_workplace(coordinator, stockholm, managers=[unit_manager])
-
-
-@pytest.fixture
-def placed(coordinator, unit_manager, workplace, stockholm, peer_supporter):
-    """The peer supporter, with an active placement at the workplace."""
-    participant = certified_participant(stockholm, peer_supporter)
-    active_placement(coordinator, unit_manager, workplace, participant)
-    return peer_supporter
-
-
-@pytest.fixture
-def study(stockholm):
-    return make_study(regions=[stockholm])
-
-
-@pytest.fixture
-def service_wave(study):
-    return make_wave(
-        study,
-        [make_instrument("su")],
-        name="Brukarenkät",
-        group=RespondentGroup.SERVICE_USERS,
-        anchor=Anchor.CUSTOM,
-    )
-
-
-@pytest.fixture
-def staff_wave(study):
-    return make_wave(
-        study,
-        [make_instrument("staff")],
-        name="Personalenkät",
-        group=RespondentGroup.WORKPLACE_STAFF,
-        anchor=Anchor.CUSTOM,
-    )
 
 
 @pytest.fixture

@@ -31,7 +31,6 @@ from tests.factories import (
     active_placement,
     certified_participant,
     person_with_role,
-    ready_workplace,
 )
 from tests.services import require_executable
 from workplaces import actions as workplace_actions
@@ -43,46 +42,6 @@ pytestmark = pytest.mark.django_db
 PDFTOTEXT = "/usr/bin/pdftotext"
 
 
-@pytest.fixture
-def workplace(coordinator, stockholm, unit_manager):
-    return ready_workplace(coordinator, stockholm, managers=[unit_manager])
-
-
-@pytest.fixture
-def placed_peer_supporter(coordinator, unit_manager, workplace, stockholm, peer_supporter):
-    """The peer supporter fixture, with an active placement at the workplace."""
-    participant = certified_participant(stockholm, peer_supporter)
-    active_placement(coordinator, unit_manager, workplace, participant)
-    return peer_supporter
-
-
-@pytest.fixture
-def study(stockholm):
-    return make_study(regions=[stockholm])
-
-
-@pytest.fixture
-def service_wave(study):
-    return make_wave(
-        study,
-        [make_instrument("su")],
-        name="Brukarenkät",
-        group=RespondentGroup.SERVICE_USERS,
-        anchor=Anchor.CUSTOM,
-    )
-
-
-@pytest.fixture
-def staff_wave(study):
-    return make_wave(
-        study,
-        [make_instrument("staff")],
-        name="Personalenkät",
-        group=RespondentGroup.WORKPLACE_STAFF,
-        anchor=Anchor.CUSTOM,
-    )
-
-
 def pdf_text(batch: SlipBatch) -> str:
     require_executable(PDFTOTEXT)
     result = subprocess.run(
@@ -91,14 +50,10 @@ def pdf_text(batch: SlipBatch) -> str:
     return result.stdout.decode()
 
 
-def test_a_batch_holds_one_anonymous_invitation_per_slip(
-    placed_peer_supporter, workplace, service_wave
-):
+def test_a_batch_holds_one_anonymous_invitation_per_slip(placed, workplace, service_wave):
     """Each slip is an invitation of the wave at the workplace, in its region, with a code
     of its own in the slip alphabet, the custom wave's window and no person."""
-    batch = slips.print_slips(
-        actor=placed_peer_supporter, wave=service_wave, workplace=workplace, size=12
-    )
+    batch = slips.print_slips(actor=placed, wave=service_wave, workplace=workplace, size=12)
 
     invitations = list(batch.invitations.all())
     assert len(invitations) == 12 == batch.size
@@ -116,17 +71,15 @@ def test_a_batch_holds_one_anonymous_invitation_per_slip(
         assert invitation.code_used_at is None
         assert invitation.closes_at == end_of_day(service_wave.closes_on)
         assert invitation.opens_at <= timezone.now() < invitation.closes_at
-    assert batch.created_by == placed_peer_supporter
+    assert batch.created_by == placed
 
 
-def test_printing_is_audit_logged_with_counts_only(placed_peer_supporter, workplace, service_wave):
-    batch = slips.print_slips(
-        actor=placed_peer_supporter, wave=service_wave, workplace=workplace, size=3
-    )
+def test_printing_is_audit_logged_with_counts_only(placed, workplace, service_wave):
+    batch = slips.print_slips(actor=placed, wave=service_wave, workplace=workplace, size=3)
 
     event = AuditEvent.objects.get(object_type="evaluation.slipbatch", object_id=str(batch.pk))
     assert event.action == AuditAction.CREATE
-    assert event.actor == placed_peer_supporter
+    assert event.actor == placed
     assert event.region_id == workplace.region_id
     assert event.detail == {"slip_batch": "printed", "slips": 3, "wave": service_wave.pk}
     for code in batch.invitations.values_list("code", flat=True):
@@ -136,8 +89,8 @@ def test_printing_is_audit_logged_with_counts_only(placed_peer_supporter, workpl
 @pytest.mark.parametrize(
     ("who", "group", "allowed"),
     [
-        ("placed_peer_supporter", "service", True),
-        ("placed_peer_supporter", "staff", False),
+        ("placed", "service", True),
+        ("placed", "staff", False),
         ("peer_supporter", "service", False),
         ("unit_manager", "service", True),
         ("unit_manager", "staff", True),
