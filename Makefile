@@ -8,6 +8,8 @@ PYTHON ?= python3
 VENV := .venv
 MANAGE := $(VENV)/bin/python manage.py
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist); one per core. PYTEST_WORKERS=0 runs in this process alone.
+PYTEST_WORKERS ?= auto
 # WeasyPrint (PDF reports) loads Pango through ctypes; these are its Debian/Ubuntu packages.
 WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 DEMO_PASSWORD := peer-demo-2026
@@ -76,7 +78,7 @@ run: venv system-libs
 	exec $(VENV)/bin/honcho -f Procfile.dev start
 
 test: venv
-	@status=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || status=$$?; \
+	@status=0; $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
 	if [ "$$status" = 5 ]; then \
 	  echo "pytest collected no tests (exit status 5): treated as a failure." >&2; \
 	fi; \
