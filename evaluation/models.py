@@ -355,15 +355,6 @@ def new_pseudonym_key() -> str:
     return secrets.token_hex(32)
 
 
-class StudyQuerySet(models.QuerySet["Study"]):
-    def open(self) -> StudyQuerySet:
-        return self.filter(status=StudyStatus.OPEN)
-
-    def covering_region(self, region_id: int) -> StudyQuerySet:
-        """Studies that include the region (a study with no regions covers all)."""
-        return self.filter(Q(regions__isnull=True) | Q(regions=region_id)).distinct()
-
-
 class Study(models.Model):
     """A follow-up study: who answers what, when. Invitations are made only while it is open."""
 
@@ -401,8 +392,6 @@ class Study(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    objects = StudyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("study")
@@ -546,10 +535,6 @@ class Wave(models.Model):
     def __str__(self) -> str:
         return f"{self.study}: {self.name}"
 
-    @property
-    def is_anonymous(self) -> bool:
-        return self.group in ANONYMOUS_GROUPS
-
 
 class WaveInstrument(models.Model):
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="wave_instruments")
@@ -599,20 +584,6 @@ CODE_LENGTH = 8
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-class InvitationQuerySet(models.QuerySet["Invitation"]):
-    def open_for_answers(self, now=None) -> InvitationQuerySet:
-        now = now or timezone.now()
-        return self.filter(
-            status__in=OPEN_STATUSES,
-            opens_at__lte=now,
-            closes_at__gt=now,
-            wave__closed_at__isnull=True,
-        )
-
-    def in_regions(self, region_ids) -> InvitationQuerySet:
-        return self.filter(region_id__in=region_ids)
 
 
 class SlipBatch(models.Model):
@@ -748,8 +719,6 @@ class Invitation(models.Model):
     answers_deleted = models.BooleanField(_("answers deleted on withdrawal"), default=False)
     cancelled_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")
