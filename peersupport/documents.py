@@ -42,23 +42,45 @@ def static_file_for(url: str) -> Path:
     return Path(found)
 
 
+GENERATED_SCHEME = "generated:"
+
+
 class SafeURLFetcher(URLFetcher):
-    """WeasyPrint's fetcher, cut down to serving our static files.
+    """WeasyPrint's fetcher, cut down to serving our static files and the resources our
+    own code made for this one document (``generated:<name>``: a report's charts).
 
     Never calls the parent's ``fetch``: no urllib handler (file, http, ftp, data) is
     ever reached. A refused URL raises, and WeasyPrint skips that resource with a
     warning, so a PDF with an injected ``<img src="file:///…">`` still renders.
     """
 
+    def __init__(self, *args, generated: dict[str, tuple[bytes, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.generated = generated or {}
+
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url.startswith(GENERATED_SCHEME):
+            name = url[len(GENERATED_SCHEME) :]
+            if name not in self.generated:
+                raise FetchRefused(f"No generated resource {name[:80]!r}")
+            body, mime_type = self.generated[name]
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": mime_type})
         path = static_file_for(url)
         mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime_type})
 
 
-def html_to_pdf(html: str) -> bytes:
-    """PDF bytes from an HTML string, fetching only ``static:`` resources."""
-    return HTML(string=html, url_fetcher=SafeURLFetcher()).write_pdf()
+def html_to_pdf(
+    html: str,
+    *,
+    generated: dict[str, tuple[bytes, str]] | None = None,
+    pdf_variant: str | None = None,
+) -> bytes:
+    """PDF bytes from an HTML string, fetching only ``static:`` resources and the
+    ``generated`` ones (name → bytes and MIME type). ``pdf_variant="pdf/ua-1"`` writes a
+    tagged, accessible PDF."""
+    document = HTML(string=html, url_fetcher=SafeURLFetcher(generated=generated))
+    return document.write_pdf(pdf_variant=pdf_variant)
 
 
 def render_pdf(template_name: str, context: dict, *, language: str | None = None) -> bytes:

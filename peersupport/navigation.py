@@ -50,6 +50,8 @@ def navigation(request):
     # unit managers and coordinators also to staff.
     if roles & {Role.COORDINATOR, Role.UNIT_MANAGER, Role.PEER_SUPPORTER}:
         items.append((reverse("evaluation:slip_batches"), _("Survey slips")))
+    if roles & {Role.COORDINATOR, Role.RESEARCHER} or user.is_superuser:
+        items.append((reverse("reports:report_list"), _("Reports")))
     if Role.AUDITOR in roles or user.is_superuser:
         items.append((reverse("audit:event_list"), _("Log follow-up")))
     items.append((reverse("notifications:notification_list"), _("Notifications")))

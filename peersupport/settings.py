@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "peersupport.dataprotection",
     "peersupport.retention",
     "peersupport.extracts",
+    "peersupport.reports",
     "programmes",
     "workplaces",
     "supervision",
@@ -301,6 +302,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.export_tasks.produce_waiting_exports_task",
         "schedule": 60.0 * 5,
     },
+    # And an evaluation report.
+    "produce-waiting-reports": {
+        "task": "peersupport.reports.tasks.produce_waiting_reports_task",
+        "schedule": 60.0 * 5,
+    },
+    # Subscribed reports of the month or half-year that has just ended, before office hours.
+    "deliver-report-subscriptions": {
+        "task": "peersupport.reports.tasks.deliver_report_subscriptions_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # The outbox: how often a notification is retried before it is given up.
@@ -375,6 +386,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 EXTRACTS_QUEUE_ON_REQUEST = env.bool("EXTRACTS_QUEUE_ON_REQUEST", default=True)
 # Queue the worker as soon as a research export is asked for (tests send it themselves).
 EVALUATION_EXPORTS_QUEUE_ON_REQUEST = env.bool("EVALUATION_EXPORTS_QUEUE_ON_REQUEST", default=True)
+# Queue the worker as soon as an evaluation report is asked for (tests send it themselves).
+REPORTS_QUEUE_ON_REQUEST = env.bool("REPORTS_QUEUE_ON_REQUEST", default=True)
 # Survey slip codes typed wrong from one address before the code page waits: "<failures>/<window>".
 SURVEY_CODE_ATTEMPTS = env("SURVEY_CODE_ATTEMPTS", default="10/15m")
 # Supervision: how many attended sessions a month each placed peer supporter should have.

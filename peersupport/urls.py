@@ -25,6 +25,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("extracts/", include("peersupport.extracts.urls")),
+    path("reports/", include("peersupport.reports.urls")),
     path("dataprotection/", include("peersupport.dataprotection.urls")),
     path("admin/", admin.site.urls),
 ]

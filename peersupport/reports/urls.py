@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_list, name="report_list"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/status/", views.report_status, name="report_status"),
+    path("<int:pk>/again/", views.report_regenerate, name="report_regenerate"),
+    path("<int:pk>/<str:kind>/", views.report_download, name="report_download"),
+    path("subscriptions/", views.subscription_list, name="subscription_list"),
+    path("subscriptions/<int:pk>/end/", views.subscription_delete, name="subscription_delete"),
+]
