@@ -9,4 +9,11 @@ class EvaluationConfig(AppConfig):
     def ready(self) -> None:
         # export_tasks, slip_tasks: Celery discovers only ``tasks`` modules; the worker needs
         # these too.
-        from . import dataprotection, export_tasks, notifications, signals, slip_tasks  # noqa: F401
+        from . import (  # noqa: F401
+            dataprotection,
+            export_tasks,
+            notifications,
+            reports,
+            signals,
+            slip_tasks,
+        )

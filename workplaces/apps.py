@@ -7,4 +7,4 @@ class WorkplacesConfig(AppConfig):
     verbose_name = _("Workplaces")
 
     def ready(self) -> None:
-        from . import calendar, dataprotection, notifications  # noqa: F401
+        from . import calendar, dataprotection, notifications, report_funnel, reports  # noqa: F401

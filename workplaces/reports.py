@@ -1,0 +1,1 @@
+"""Evaluation report sections (written by a helper)."""
