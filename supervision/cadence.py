@@ -133,7 +133,7 @@ def month_starts(today: dt.date, count: int) -> list[dt.date]:
     return [first - relativedelta(months=back) for back in range(count - 1, -1, -1)]
 
 
-def _placement_covers(placement: Placement, month: dt.date) -> bool:
+def placement_covers(placement: Placement, month: dt.date) -> bool:
     month_end = month + relativedelta(months=1) - dt.timedelta(days=1)
     return placement.start_date <= month_end and (
         placement.end_date is None or placement.end_date >= month
@@ -215,7 +215,7 @@ def cadence_rows(
             row.cells.append(
                 Cell(
                     month=month,
-                    expected=any(_placement_covers(p, month) for p in person.cadence_placements),
+                    expected=any(placement_covers(p, month) for p in person.cadence_placements),
                     current=month == this_month,
                     goal=goal,
                     **counts.get((person.pk, month), {}),
