@@ -22,6 +22,8 @@ from peersupport.accounts.models import Role
 from peersupport.dataprotection.models import Consent
 from peersupport.extracts.actions import produce_extract, request_extract
 from peersupport.notifications.calendar import calendar_feed_for
+from peersupport.reports.actions import produce_report, request_report, subscribe
+from peersupport.reports.models import Frequency, PeriodKind, Report
 from programmes import actions as programme_actions
 from programmes.models import CourseTemplate
 from supervision import actions as supervision_actions
@@ -78,6 +80,16 @@ STOCKHOLM_SLIPS = expect(
     other_coordinator=404,
     peer_supporter=404,
     unit_manager=200,
+)
+# Evaluation reports.
+REPORT_READERS = expect(
+    403, anonymous=LOGIN, coordinator=200, other_coordinator=200, researcher=200, admin_user=200
+)
+STOCKHOLM_REPORT = expect(
+    403, anonymous=LOGIN, coordinator=200, other_coordinator=404, researcher=404, admin_user=200
+)
+STOCKHOLM_REPORT_POST = expect(
+    403, anonymous=LOGIN, coordinator=302, other_coordinator=404, researcher=404, admin_user=302
 )
 
 EXPECTED: dict[str, dict[str, int]] = {
@@ -303,6 +315,24 @@ EXPECTED: dict[str, dict[str, int]] = {
     "extracts:extract_detail": expect(404, anonymous=LOGIN, coordinator=200),
     "extracts:extract_status": expect(404, anonymous=LOGIN, coordinator=200),
     "extracts:extract_download": expect(404, anonymous=LOGIN, coordinator=200),
+    # Evaluation reports: coordinators, researchers and admins ask for them. A Stockholm
+    # report is its coordinators' and the admin's (Skåne's coordinator and the researcher,
+    # who reads national reports, get 404); writing it again redirects to the new one.
+    "reports:report_list": REPORT_READERS,
+    "reports:report_detail": STOCKHOLM_REPORT,
+    "reports:report_status": STOCKHOLM_REPORT,
+    "reports:report_download": STOCKHOLM_REPORT,
+    "reports:report_regenerate": STOCKHOLM_REPORT_POST,
+    # Standing orders are a coordinator's own: the Stockholm coordinator's is 404 to others.
+    "reports:subscription_list": COORDINATORS_ONLY,
+    "reports:subscription_delete": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=302,
+        other_coordinator=404,
+        researcher=404,
+        admin_user=404,
+    ),
     # Log follow-up: the region's log auditor and the admin, no one else.
     "audit:event_list": LOG_FOLLOW_UP,
     "audit:event_export": LOG_FOLLOW_UP,
@@ -379,8 +409,38 @@ def _written_slips(ctx):
     return ctx["slip_batch"]
 
 
+def _stockholm_report(ctx) -> Report:
+    """A written Stockholm half-year report, made only for the URLs that need one."""
+    if "report" not in ctx:
+        report = request_report(
+            actor=ctx["coordinator"],
+            region=ctx["coordinator"].memberships.get().region,
+            period_kind=PeriodKind.HALF_YEAR,
+            start=dt.date(2026, 1, 1),
+            end=dt.date(2026, 6, 30),
+            language="sv",
+        )
+        ctx["report"] = produce_report(report_id=report.pk)
+    return ctx["report"]
+
+
+def _report_subscription(ctx) -> dict:
+    subscription = subscribe(
+        actor=ctx["coordinator"],
+        region=ctx["coordinator"].memberships.get().region,
+        frequency=Frequency.MONTHLY,
+        language="sv",
+    )
+    return {"pk": subscription.pk}
+
+
 # How to build the URL of each pattern that takes arguments.
 URL_ARGS = {
+    "reports:report_detail": lambda ctx: {"pk": _stockholm_report(ctx).pk},
+    "reports:report_status": lambda ctx: {"pk": _stockholm_report(ctx).pk},
+    "reports:report_download": lambda ctx: {"pk": _stockholm_report(ctx).pk, "kind": "pdf"},
+    "reports:report_regenerate": lambda ctx: {"pk": _stockholm_report(ctx).pk},
+    "reports:subscription_delete": _report_subscription,
     "extracts:person_extracts": lambda ctx: {
         "kind": "programmes.participant",
         "pk": ctx["applicant"].pk,
@@ -497,6 +557,8 @@ POST_ONLY = {
     "programmes:cohort_schedule",
     "programmes:certificate_reissue",
     "workplaces:placement_agree",
+    "reports:report_regenerate",
+    "reports:subscription_delete",
     "evaluation:answer_complete",
     "evaluation:answer_language",
     "evaluation:study_open",

@@ -21,7 +21,7 @@ class ReportRequestForm(forms.Form):
     period_kind = forms.ChoiceField(
         label=_("Period"), choices=PeriodKind.choices, initial=PeriodKind.HALF_YEAR
     )
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
     half = forms.TypedChoiceField(
         label=_("Half-year"),
         coerce=int,
@@ -33,11 +33,16 @@ class ReportRequestForm(forms.Form):
         coerce=int,
         required=False,
     )
+    # An <input type="date"> takes ISO dates whatever the language.
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
 
@@ -66,29 +71,42 @@ class ReportRequestForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind, year = data.get("period_kind"), data.get("year")
-        if kind == PeriodKind.HALF_YEAR and year:
+        if kind in (PeriodKind.HALF_YEAR, PeriodKind.YEAR, PeriodKind.MONTH) and not year:
+            if "year" not in self.errors:
+                self.add_error("year", _("Choose the year."))
+        elif kind == PeriodKind.HALF_YEAR:
             if not data.get("half"):
                 self.add_error("half", _("Choose the half-year."))
             else:
-                data["start"], data["end"] = half_year(year, data["half"])
-        elif kind == PeriodKind.YEAR and year:
-            data["start"], data["end"] = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        elif kind == PeriodKind.MONTH and year:
+                self._set_period(data, "half", *half_year(year, data["half"]))
+        elif kind == PeriodKind.YEAR:
+            self._set_period(data, "year", dt.date(year, 1, 1), dt.date(year, 12, 31))
+        elif kind == PeriodKind.MONTH:
             if not data.get("month"):
                 self.add_error("month", _("Choose the month."))
             else:
-                data["start"], data["end"] = month_period(year, data["month"])
+                self._set_period(data, "month", *month_period(year, data["month"]))
         elif kind == PeriodKind.CUSTOM:
-            start, end = data.get("start"), data.get("end")
-            if not start and "start" not in self.errors:
-                self.add_error("start", _("Give the first day of the period."))
-            if not end and "end" not in self.errors:
-                self.add_error("end", _("Give the last day of the period."))
-            if start and end and start > end:
-                self.add_error("end", _("The period must end on or after the day it starts."))
-            if start and end and (end - start).days > 366 * 3:
-                self.add_error("end", _("A report covers at most three years."))
+            self._clean_custom(data)
         return data
+
+    def _set_period(self, data, field: str, start: dt.date, end: dt.date) -> None:
+        if start > timezone.localdate():
+            self.add_error(field, _("This period has not begun yet."))
+        data["start"], data["end"] = start, end
+
+    def _clean_custom(self, data) -> None:
+        start, end = data.get("start"), data.get("end")
+        if not start and "start" not in self.errors:
+            self.add_error("start", _("Give the first day of the period."))
+        if not end and "end" not in self.errors:
+            self.add_error("end", _("Give the last day of the period."))
+        if start and start > timezone.localdate():
+            self.add_error("start", _("This period has not begun yet."))
+        if start and end and start > end:
+            self.add_error("end", _("The period must end on or after the day it starts."))
+        elif start and end and (end - start).days > 366 * 3:
+            self.add_error("end", _("A report covers at most three years."))
 
     @property
     def region(self):
@@ -98,6 +116,8 @@ class ReportRequestForm(forms.Form):
 
 
 class SubscriptionForm(forms.Form):
+    """A standing order: which of the coordinator's regions, how often, which language."""
+
     region = forms.ChoiceField(label=_("Region"))
     frequency = forms.ChoiceField(
         label=_("How often"), choices=Frequency.choices, initial=Frequency.HALF_YEARLY

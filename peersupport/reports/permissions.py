@@ -2,7 +2,8 @@
 
 A coordinator asks for and reads the reports of the regions they coordinate (whoever
 asked); a researcher asks for and reads national reports; an admin, everything. A report
-outside a person's reach is 404, as if it did not exist."""
+outside a person's reach is 404, as if it did not exist. Standing orders are a
+coordinator's own, for the regions they coordinate."""
 
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ def reports_required(view):
     return wrapper
 
 
+def may_subscribe(user) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
 def may_ask_for_national(user) -> bool:
     return user.is_superuser or has_role(user, Role.RESEARCHER)
 
@@ -43,6 +48,13 @@ def report_regions_for(user) -> QuerySet[Region]:
     if user.is_superuser:
         return Region.objects.order_by("name")
     return Region.objects.filter(pk__in=coordinated_region_ids(user)).order_by("name")
+
+
+def can_request_report(user, region: Region | None) -> bool:
+    """May the user ask for this region's report (``None``: the national one)?"""
+    if region is None:
+        return may_ask_for_national(user)
+    return user.is_superuser or region.pk in coordinated_region_ids(user)
 
 
 def reports_visible_to(user) -> QuerySet[Report]:
@@ -57,6 +69,12 @@ def reports_visible_to(user) -> QuerySet[Report]:
 
 def get_report_for_user_or_404(user, pk: int) -> Report:
     return get_object_or_404(reports_visible_to(user), pk=pk)
+
+
+def subscription_regions_for(user) -> QuerySet[Region]:
+    """The regions whose reports the user may subscribe to: those they coordinate (an
+    admin's reach is not a standing order's)."""
+    return Region.objects.filter(pk__in=coordinated_region_ids(user)).order_by("name")
 
 
 def subscriptions_visible_to(user) -> QuerySet[ReportSubscription]:

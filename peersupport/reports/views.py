@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -12,18 +13,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from peersupport.accounts.models import Role
-from peersupport.accounts.scoping import has_role
-
 from . import actions
 from .forms import ReportRequestForm, SubscriptionForm
 from .permissions import (
+    can_request_report,
     get_report_for_user_or_404,
     get_subscription_for_user_or_404,
     may_ask_for_national,
+    may_subscribe,
     report_regions_for,
     reports_required,
     reports_visible_to,
+    subscription_regions_for,
     subscriptions_visible_to,
 )
 
@@ -57,15 +58,11 @@ def report_list(request):
         else:
             messages.success(request, _("The report is being written."))
             return redirect("reports:report_detail", pk=report.pk)
-    reports = reports_visible_to(request.user)[:PAGE_SIZE]
+    page = Paginator(reports_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/report_list.html",
-        {
-            "form": form,
-            "reports": reports,
-            "may_subscribe": has_role(request.user, Role.COORDINATOR),
-        },
+        {"form": form, "page": page, "may_subscribe": may_subscribe(request.user)},
         status=400 if form.errors else 200,
     )
 
@@ -112,7 +109,7 @@ def report_download(request, pk: int, kind: str):
 def report_regenerate(request, pk: int):
     """The same report again, from today's data."""
     report = get_report_for_user_or_404(request.user, pk)
-    if report.national and not may_ask_for_national(request.user):
+    if not can_request_report(request.user, report.region):
         raise PermissionDenied
     again = actions.regenerate_report(actor=request.user, report=report, request=request)
     messages.success(request, _("The report is being written again."))
@@ -123,11 +120,11 @@ def report_regenerate(request, pk: int):
 @reports_required
 def subscription_list(request):
     """A coordinator's standing orders for their regions' reports."""
-    if not has_role(request.user, Role.COORDINATOR):
+    if not may_subscribe(request.user):
         raise PermissionDenied
     form = SubscriptionForm(
         request.POST or None,
-        regions=list(report_regions_for(request.user)),
+        regions=list(subscription_regions_for(request.user)),
         language=get_language(),
     )
     if request.method == "POST" and form.is_valid():
@@ -138,6 +135,7 @@ def subscription_list(request):
                 region=form.regions[data["region"]],
                 frequency=data["frequency"],
                 language=data["language"],
+                request=request,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -157,7 +155,8 @@ def subscription_list(request):
 @require_POST
 @reports_required
 def subscription_delete(request, pk: int):
+    """End one of one's own standing orders."""
     subscription = get_subscription_for_user_or_404(request.user, pk)
-    actions.unsubscribe(actor=request.user, subscription=subscription)
+    actions.unsubscribe(actor=request.user, subscription=subscription, request=request)
     messages.success(request, _("The subscription has ended."))
     return redirect("reports:subscription_list")
