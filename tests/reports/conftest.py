@@ -186,7 +186,9 @@ def build_region_half_year(
     )
 
     # Placements: the six certified at the main workplace (two employed by it, the others
-    # by the association), one who has left; a lone peer supporter at the other.
+    # by the association), one who has left; a lone peer supporter at the other since
+    # four months before the period (sessions before it must not count; six months on
+    # falls within it).
     first_start = start + dt.timedelta(days=60)
     placements = []
     for number, enrolment in enumerate(certified_trainees):
@@ -209,7 +211,7 @@ def build_region_half_year(
             unit_manager,
             lone,
             lone_peer,
-            start_date=first_start + dt.timedelta(days=21),
+            start_date=start - dt.timedelta(days=120),
             hours_per_week=Decimal("16"),
         )
     )
