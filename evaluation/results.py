@@ -214,6 +214,9 @@ class ChangeLine:
     name: str
     n: Figure
     change: PairedChange | None
+    # The raw number of pairs per region of the later answer, for reports that protect
+    # the count against each region's own.
+    n_by_region: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,8 @@ class AlphaLine:
     items: int
     n: Figure | None
     alpha: float | None
+    # The raw number of respondents with every item answered, per region.
+    n_by_region: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -270,9 +275,52 @@ def study_results(user: User, study: Study, *, region_id: int | None = None) -> 
     """Everything on the results page for ``user``, optionally for one of their regions."""
     regions = _regions_for(user, study)
     region = next((r for r in regions if r.pk == region_id), None)
-    chosen_region = region.pk if region else None
-    waves = list(
-        study.waves.order_by("position", "pk").prefetch_related(
+    waves = _waves_of(Wave.objects.filter(study=study))
+    loaded = _load(invitations_for_results(user, study), waves)
+    return _study_results(regions, region, waves, loaded)
+
+
+@dataclass(frozen=True)
+class RegionalStudyResults:
+    """A study's results over given regions, with the raw response counts behind them:
+    ``counts[wave id][region id]`` holds one count per status in ``RESPONSE_STATUSES``."""
+
+    study: Study
+    results: StudyResults
+    counts: dict[int, dict[int, list[int]]]
+
+
+def results_for_regions(
+    studies: list[Study], regions: list[Region], *, invitations
+) -> list[RegionalStudyResults]:
+    """What ``study_results`` computes for a viewer of exactly ``regions`` (their figures
+    over all of them, none chosen), from ``invitations`` (of these studies and regions),
+    for several studies in one go: the same queries as one study's page, and the scoring
+    plan's per instrument version."""
+    waves = _waves_of(Wave.objects.filter(study__in=studies))
+    loaded = _load(invitations, waves)
+    by_region: dict[int, dict[int, list[int]]] = defaultdict(dict)
+    for wave_id, by_unit in loaded.counts.items():
+        for unit_pk, cells in by_unit.items():
+            region_id = loaded.units[wave_id][unit_pk].region_id
+            summed = by_region[wave_id].setdefault(region_id, [0] * len(RESPONSE_STATUSES))
+            for index, count in enumerate(cells):
+                summed[index] += count
+    return [
+        RegionalStudyResults(
+            study=study,
+            results=_study_results(
+                list(regions), None, [wave for wave in waves if wave.study_id == study.pk], loaded
+            ),
+            counts={wave.pk: by_region[wave.pk] for wave in waves if wave.study_id == study.pk},
+        )
+        for study in studies
+    ]
+
+
+def _waves_of(waves) -> list[Wave]:
+    return list(
+        waves.order_by("study_id", "position", "pk").prefetch_related(
             Prefetch(
                 "wave_instruments",
                 queryset=WaveInstrument.objects.select_related(
@@ -281,17 +329,19 @@ def study_results(user: User, study: Study, *, region_id: int | None = None) -> 
             )
         )
     )
-    invitations = invitations_for_results(user, study)
 
+
+@dataclass(frozen=True)
+class _Loaded:
+    counts: dict[int, dict[int, list[int]]]
+    units: dict[int, dict[int, Unit]]
+    respondents: dict[int, _Respondent]
+    plans: dict[int, ScoringPlan]
+    values: dict[tuple[int, int], dict[int, int]]
+
+
+def _load(invitations, waves: list[Wave]) -> _Loaded:
     counts, units = _response_counts(invitations, waves)
-    responses = [
-        _wave_responses(wave, counts[wave.pk], units[wave.pk], chosen_region)
-        for wave in waves
-        if counts[wave.pk]
-    ]
-    results = StudyResults(regions=regions, region=region, responses=responses)
-    results.unpaired_waves = [wave for wave in waves if wave.group in ANONYMOUS_GROUPS]
-
     # Everyone in the viewer's scope: the pairs are counted per region over all of it.
     scored = _scored_invitations(invitations)
     respondents = _respondents(scored, waves)
@@ -302,6 +352,23 @@ def study_results(user: User, study: Study, *, region_id: int | None = None) -> 
     }
     plans = {pk: scoring_plan(version) for pk, version in versions.items()}
     values = _answers(scored, plans)
+    return _Loaded(counts, units, respondents, plans, values)
+
+
+def _study_results(
+    regions: list[Region], region: Region | None, waves: list[Wave], loaded: _Loaded
+) -> StudyResults:
+    chosen_region = region.pk if region else None
+    counts, units = loaded.counts, loaded.units
+    respondents, plans, values = loaded.respondents, loaded.plans, loaded.values
+    responses = [
+        _wave_responses(wave, counts[wave.pk], units[wave.pk], chosen_region)
+        for wave in waves
+        if counts[wave.pk]
+    ]
+    results = StudyResults(regions=regions, region=region, responses=responses)
+    results.unpaired_waves = [wave for wave in waves if wave.group in ANONYMOUS_GROUPS]
+
     summaries = {wave.wave.pk: wave.summary for wave in responses}
     for wave in waves:
         if wave.pk not in summaries:
@@ -460,7 +527,11 @@ def _score_wave(
             )
         )
         matrix = [[items[key] for key in rule.item_keys] for items in scored_items]
-        complete = sum(1 for row in matrix if all(value is not None for value in row))
+        complete_by_region: dict[int, int] = defaultdict(int)
+        for respondent, row in zip(answered, matrix, strict=True):
+            if all(value is not None for value in row):
+                complete_by_region[respondent.region_id] += 1
+        complete = sum(complete_by_region.values())
         complete_n = _count_shown(complete, summary)
         results.alphas.append(
             AlphaLine(
@@ -471,6 +542,7 @@ def _score_wave(
                 items=len(rule.item_keys),
                 n=complete_n,
                 alpha=cronbach_alpha(matrix) if _enough(complete_n) else None,
+                n_by_region=dict(complete_by_region),
             )
         )
 
@@ -586,14 +658,20 @@ def _pair(
                 name=_name_of(key, names),
                 n=n,
                 change=change if _enough(n) else None,
+                n_by_region=_per_region(chosen),
             )
         )
 
 
-def _pair_count(pairs: list[tuple[int, float, float]], region_id: int | None) -> Figure:
+def _per_region(pairs: list[tuple[int, float, float]]) -> dict[int, int]:
     per_region: dict[int, int] = defaultdict(int)
     for region, _before, _after in pairs:
         per_region[region] += 1
+    return dict(per_region)
+
+
+def _pair_count(pairs: list[tuple[int, float, float]], region_id: int | None) -> Figure:
+    per_region = _per_region(pairs)
     if region_id is not None and region_id not in per_region:
         return smallnumbers.figure(0)
     regions = sorted(per_region)
