@@ -14,6 +14,9 @@ that one or a few people did something.
   a zero beside it, shown as "<5" (it costs the reader least); then the largest figure
   beside it, shown as "x" (a hidden figure of at least the threshold: the reader may know
   that, and the test assumes they do); then its total.
+- A table whose figures sum other tables' figures (a national report summing the
+  regions') shows a sum only where every table shows its part
+  (``peersupport.reports.figures``); there an "x" that sums several "<5" may be small.
 - An average of individual answers (a rating) is shown only from
   ``SMALL_NUMBER_MIN_ANSWERS`` answers (default 3), so no single answer is recognisable.
 
@@ -104,35 +107,11 @@ class ProtectedTable:
     total: Figure
 
 
-def protect_table(
-    rows: Sequence[Sequence[int]],
-    *,
-    protect: bool = True,
-    parts: Sequence[Sequence[Figure]] | None = None,
-    part_values: Sequence[Sequence[int]] | None = None,
-) -> ProtectedTable:
+def protect_table(rows: Sequence[Sequence[int]], *, protect: bool = True) -> ProtectedTable:
     """Rows of counts with their row totals and grand total, with small counts shown as
-    "<5" and enough other figures hidden that no hidden figure can be worked out.
-
-    ``parts`` and ``part_values`` are for a table whose figures are sums of figures shown
-    elsewhere (a national table summing regional ones): for every figure of the table, in
-    the tree's order (the grand total, the row totals, then each row's cells), the figures
-    it sums as they were shown and their true values. A figure is hidden from the start
-    when showing it would pin down one of its parts that was hidden where it was shown,
-    so the sum never reveals what a part's own table hid."""
+    "<5" and enough other figures hidden that no hidden figure can be worked out."""
     tree = _Tree.of_table(rows)
-    if not protect:
-        statuses = [Status.SHOWN] * len(tree.values)
-    else:
-        initial = None
-        if parts is not None and part_values is not None:
-            initial = [
-                (Status.SMALL if value < threshold() else Status.HIDDEN)
-                if reveals_a_part(value, shown, values)
-                else None
-                for value, shown, values in zip(tree.values, parts, part_values, strict=True)
-            ]
-        statuses = tree.protect(threshold(), initial=initial)
+    statuses = tree.protect(threshold()) if protect else [Status.SHOWN] * len(tree.values)
     figures = [
         Figure(None if status is not Status.SHOWN else value, status, threshold())
         for value, status in zip(tree.values, statuses, strict=True)
@@ -142,29 +121,6 @@ def protect_table(
         row_totals=[figures[row] for row in tree.children[0]],
         total=figures[0],
     )
-
-
-def reveals_a_part(total: int, parts: Sequence[Figure], values: Sequence[int]) -> bool:
-    """Whether showing ``total`` leaves some hidden part with a single feasible value."""
-    limit = threshold()
-    ranges = [
-        (value, value)
-        if part.status is Status.SHOWN
-        else (0, limit - 1)
-        if part.status is Status.SMALL
-        else (limit, math.inf)
-        for part, value in zip(parts, values, strict=True)
-    ]
-    for index, part in enumerate(parts):
-        if part.status is Status.SHOWN:
-            continue
-        others_low = sum(low for other, (low, _high) in enumerate(ranges) if other != index)
-        others_high = sum(high for other, (_low, high) in enumerate(ranges) if other != index)
-        low = max(ranges[index][0], total - others_high)
-        high = min(ranges[index][1], total - others_low)
-        if low >= high:
-            return True
-    return False
 
 
 class _Tree:
@@ -221,11 +177,8 @@ class _Tree:
                 )
         return ranges
 
-    def protect(self, limit: int, initial: Sequence[Status | None] | None = None) -> list[Status]:
+    def protect(self, limit: int) -> list[Status]:
         statuses = [Status.SMALL if 0 < value < limit else Status.SHOWN for value in self.values]
-        for node, status in enumerate(initial or []):
-            if status is not None:
-                statuses[node] = status
         while True:
             ranges = self.feasible(statuses, limit)
             exposed = next(

@@ -3,11 +3,17 @@
 A section counts, per region, plain integers; these functions turn them into report
 tables. In a regional report the region's own counts are protected as any table is
 (``smallnumbers.protect_table``). In a national report every figure is the sum of the
-regions' figures, and is also protected against its parts: each region's table is
-protected as in that region's report, and a national figure that would pin down a part
-its regional report hides is hidden from the start. So a national report never shows, or
-lets a reader work out, a figure a regional report suppresses.
-"""
+regions' figures at the same place, and it is shown only when every region's report
+shows its own figure there.
+
+So every figure a national report shows is a sum of figures the regional reports show:
+anyone can check it by adding them up, and it tells a reader nothing the regional reports
+do not. A hidden national figure tells nothing either: where the regional reports do not
+already say whether it is small, it is "x" whatever its size, since "<5" would say that
+the hidden parts add up to at most 4, which beside the regions' own tables can pin them
+down. A sharper rule that shows a national sum whenever it pins no single hidden part is
+not safe: two regions each showing "<5", "x", 5 (total 13) for 3, 5, 5 have hidden 3s
+that can only be 0 to 3, and a national 6 would give both away."""
 
 from __future__ import annotations
 
@@ -23,16 +29,20 @@ from .registry import ReportRow, ReportScope, ReportTable, Text
 Counts = Sequence[Sequence[int]]
 
 
-def _tree_order(table: ProtectedTable) -> list[Figure]:
-    return [table.total, *table.row_totals, *(cell for row in table.cells for cell in row)]
-
-
-def _raw_tree_order(rows: Counts) -> list[int]:
-    return [
-        sum(sum(row) for row in rows),
-        *(sum(row) for row in rows),
-        *(value for row in rows for value in row),
-    ]
+def _national(values: Sequence[int], parts: Sequence[Figure]) -> Figure:
+    """A national figure: the sum of the regions' ``values``, shown only when each
+    region's report shows its part (``parts``). Hidden, it says only what the regional
+    reports say already: "x" when a part is "x" or the shown parts reach the threshold
+    (so the sum does too), "<5" when it is one region's "<5" beside zeros, and "x" whatever
+    its size when it sums several regions' "<5"."""
+    limit = smallnumbers.threshold()
+    hidden = [part for part in parts if part.suppressed]
+    if not hidden:
+        return Figure(sum(values), limit=limit)
+    shown_sum = sum(part.value for part in parts if not part.suppressed)
+    if len(hidden) == 1 and hidden[0].status is Status.SMALL and shown_sum < limit:
+        return Figure(None, Status.SMALL, limit)
+    return Figure(None, Status.HIDDEN, limit)
 
 
 def protected_counts(scope: ReportScope, counts_by_region: dict[int, Counts]) -> ProtectedTable:
@@ -41,16 +51,25 @@ def protected_counts(scope: ReportScope, counts_by_region: dict[int, Counts]) ->
     regional = [counts_by_region[region_id] for region_id in scope.region_ids]
     if not scope.national:
         return smallnumbers.protect_table(regional[0])
-    summed = [
-        [sum(rows[row][column] for rows in regional) for column in range(len(regional[0][row]))]
-        for row in range(len(regional[0]))
-    ]
-    shown = [_tree_order(smallnumbers.protect_table(rows)) for rows in regional]
-    values = [_raw_tree_order(rows) for rows in regional]
-    return smallnumbers.protect_table(
-        summed,
-        parts=[list(figures) for figures in zip(*shown, strict=True)],
-        part_values=[list(numbers) for numbers in zip(*values, strict=True)],
+    shown = [smallnumbers.protect_table(rows) for rows in regional]
+    return ProtectedTable(
+        cells=[
+            [
+                _national(
+                    [rows[row][column] for rows in regional],
+                    [table.cells[row][column] for table in shown],
+                )
+                for column in range(len(regional[0][row]))
+            ]
+            for row in range(len(regional[0]))
+        ],
+        row_totals=[
+            _national(
+                [sum(rows[row]) for rows in regional], [table.row_totals[row] for table in shown]
+            )
+            for row in range(len(regional[0]))
+        ],
+        total=_national([sum(map(sum, rows)) for rows in regional], [t.total for t in shown]),
     )
 
 
@@ -83,11 +102,6 @@ def count_table(
     )
 
 
-def _hidden(figure: Figure) -> Figure:
-    status = Status.SMALL if (figure.value or 0) < smallnumbers.threshold() else Status.HIDDEN
-    return Figure(None, status, smallnumbers.threshold())
-
-
 def figure_table(
     scope: ReportScope,
     *,
@@ -118,24 +132,19 @@ def figure_table(
 def standalone_figures(
     scope: ReportScope, counts_by_region: dict[int, Counts]
 ) -> list[list[Figure]]:
-    """Each count protected on its own (primary suppression), and nationally against the
-    regions' own figures."""
+    """Each count protected on its own (primary suppression); a national one is shown
+    only when every region shows its own."""
     regional = [counts_by_region[region_id] for region_id in scope.region_ids]
     if not scope.national:
         return [[smallnumbers.figure(value) for value in row] for row in regional[0]]
-    result = []
-    for row_index, row in enumerate(regional[0]):
-        shown_row = []
-        for column in range(len(row)):
-            values = [rows[row_index][column] for rows in regional]
-            parts = [smallnumbers.figure(value) for value in values]
-            total = sum(values)
-            shown = smallnumbers.figure(total)
-            if not shown.suppressed and smallnumbers.reveals_a_part(total, parts, values):
-                shown = _hidden(shown)
-            shown_row.append(shown)
-        result.append(shown_row)
-    return result
+    columns_by_row = [
+        [[rows[row][column] for rows in regional] for column in range(len(regional[0][row]))]
+        for row in range(len(regional[0]))
+    ]
+    return [
+        [_national(values, [smallnumbers.figure(value) for value in values]) for values in row]
+        for row in columns_by_row
+    ]
 
 
 def unit_table(
@@ -149,7 +158,7 @@ def unit_table(
 ) -> ReportTable:
     """Counts per unit (workplace, cohort) in a regional report, with totals. A national
     report shows one row per region instead, each region's row being the column sums of
-    its units, protected so that it never reveals a unit its regional report hides."""
+    its units, each shown only when the regional report shows every unit's figure in it."""
     if not scope.national:
         units = units_by_region[scope.region_ids[0]]
         return (
@@ -168,27 +177,24 @@ def unit_table(
             else ReportTable(caption, row_header, [*columns, _("Total")], [], note)
         )
     width = len(columns)
-    regional_tables = {}
-    summed = []
+    cells, row_totals, totals, values = [], [], [], []
     for region in scope.regions:
         units = [list(counts) for _label, counts in units_by_region.get(region.pk, [])]
-        regional_tables[region.pk] = (units, smallnumbers.protect_table(units) if units else None)
-        summed.append([sum(unit[column] for unit in units) for column in range(width)])
-    # The tree of the national table: the grand total, one total per region, the cells.
-    parts: list[list[Figure]] = []
-    part_values: list[list[int]] = []
-    all_totals = [table.total for _units, table in regional_tables.values() if table]
-    all_values = [sum(map(sum, units)) for units, table in regional_tables.values() if table]
-    parts.append(all_totals)
-    part_values.append(all_values)
-    for units, table in regional_tables.values():
-        parts.append([table.total] if table else [])
-        part_values.append([sum(map(sum, units))] if table else [])
-    for units, table in regional_tables.values():
-        for column in range(width):
-            parts.append([row[column] for row in table.cells] if table else [])
-            part_values.append([unit[column] for unit in units])
-    national = smallnumbers.protect_table(summed, parts=parts, part_values=part_values)
+        table = smallnumbers.protect_table(units) if units else None
+        cells.append(
+            [
+                _national(
+                    [unit[column] for unit in units],
+                    [row[column] for row in table.cells] if table else [],
+                )
+                for column in range(width)
+            ]
+        )
+        total = sum(map(sum, units))
+        row_totals.append(_national([total], [table.total] if table else []))
+        totals.append(table.total if table else Figure(0))
+        values.append(total)
+    national = ProtectedTable(cells, row_totals, _national(values, totals))
     rows = [
         ReportRow(region.name, [*cells, total])
         for region, cells, total in zip(
