@@ -307,6 +307,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "peersupport.reports.tasks.produce_waiting_reports_task",
         "schedule": 60.0 * 5,
     },
+    # And a register sheet.
+    "produce-waiting-register-exports": {
+        "task": "peersupport.reports.register_tasks.produce_waiting_register_exports_task",
+        "schedule": 60.0 * 5,
+    },
     # Subscribed reports of the month or half-year that has just ended, before office hours.
     "deliver-report-subscriptions": {
         "task": "peersupport.reports.tasks.deliver_report_subscriptions_task",

@@ -7,4 +7,4 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from . import calendar, dataprotection, notifications, reports  # noqa: F401
+        from . import calendar, dataprotection, notifications, register_sheets, reports  # noqa: F401

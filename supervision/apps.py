@@ -7,4 +7,4 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from . import calendar, dataprotection, reports  # noqa: F401
+        from . import calendar, dataprotection, register_sheets, reports  # noqa: F401

@@ -7,4 +7,11 @@ class WorkplacesConfig(AppConfig):
     verbose_name = _("Workplaces")
 
     def ready(self) -> None:
-        from . import calendar, dataprotection, notifications, report_funnel, reports  # noqa: F401
+        from . import (  # noqa: F401
+            calendar,
+            dataprotection,
+            notifications,
+            register_sheets,
+            report_funnel,
+            reports,
+        )

@@ -181,3 +181,68 @@ class ReportSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.region} ({self.get_frequency_display()})"
+
+
+class RegisterExport(models.Model):
+    """One of the region's register sheets (``kind``: participants, cohorts, placements,
+    supervision cadence…) asked for by a coordinator and written by a worker as ``.xlsx``.
+    It holds names: asking needs a fresh password and every download is audit-logged."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    # The key of a sheet the apps register (peersupport.reports.registers).
+    kind = models.CharField(_("sheet"), max_length=40)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked for by"),
+    )
+    requested_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="registers/%Y/%m/", blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("register export")
+        verbose_name_plural = _("register exports")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["region", "-requested_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values), name="register_export_status_valid"
+            ),
+            # A second click while the first is being written finds the first.
+            models.UniqueConstraint(
+                fields=["region", "kind", "language", "requested_by"],
+                condition=Q(status__in=PENDING),
+                name="register_export_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} – {self.kind} ({self.requested_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def title(self) -> str:
+        from .registers import get_register_sheet
+
+        sheet = get_register_sheet(self.kind)
+        return str(sheet.title) if sheet else self.kind
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == ReportStatus.DONE and bool(self.file)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING

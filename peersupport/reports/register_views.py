@@ -1,0 +1,120 @@
+"""The region's register sheets as spreadsheets: a coordinator asks for one with a fresh
+password (they hold names), a worker writes it, the page shows progress and then the
+download, which is written to the audit log. Only the region's coordinators and admins."""
+
+from __future__ import annotations
+
+from allauth.account.decorators import reauthentication_required
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from . import register_actions as actions
+from .register_permissions import (
+    get_register_export_for_user_or_404,
+    register_exports_visible_to,
+    register_regions_for,
+    registers_required,
+)
+from .registers import register_sheets
+
+PAGE_SIZE = 50
+
+
+class RegisterRequestForm(forms.Form):
+    """Which sheet of which region, in which language."""
+
+    region = forms.TypedChoiceField(label=gettext_lazy("Region"), coerce=int)
+    kind = forms.ChoiceField(label=gettext_lazy("Sheet"))
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the sheet"), choices=settings.LANGUAGES
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.regions = {region.pk: region for region in regions}
+        self.fields["region"].choices = [(pk, region.name) for pk, region in self.regions.items()]
+        self.fields["kind"].choices = [(sheet.key, sheet.title) for sheet in register_sheets()]
+
+
+@require_http_methods(["GET", "POST"])
+@registers_required
+def register_list(request):
+    """The sheets the user may ask for, per region they coordinate, and the exports asked
+    for before in those regions."""
+    regions = list(register_regions_for(request.user))
+    form = RegisterRequestForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        return _ask_for_register(request, form)
+    language = "en" if get_language() == "en" else "sv"
+    return render(
+        request,
+        "reports/register_list.html",
+        {
+            "form": form,
+            "regions": regions,
+            "sheets": register_sheets(),
+            "language": language,
+            "languages": settings.LANGUAGES,
+            "exports": register_exports_visible_to(request.user)[:PAGE_SIZE],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@reauthentication_required
+def _ask_for_register(request, form):
+    data = form.cleaned_data
+    try:
+        export = actions.request_register_export(
+            actor=request.user,
+            region=form.regions[data["region"]],
+            kind=data["kind"],
+            language=data["language"],
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:register_list")
+    messages.success(request, _("The spreadsheet is being written."))
+    return redirect("reports:register_detail", pk=export.pk)
+
+
+@registers_required
+def register_detail(request, pk: int):
+    """Progress while the worker writes the sheet, then the download."""
+    export = get_register_export_for_user_or_404(request.user, pk)
+    return render(request, "reports/register_detail.html", {"export": export})
+
+
+@never_cache
+@registers_required
+def register_status(request, pk: int):
+    """The export's status for the page's progress script."""
+    export = get_register_export_for_user_or_404(request.user, pk)
+    return JsonResponse(
+        {"status": export.status, "label": export.get_status_display(), "ready": export.is_ready}
+    )
+
+
+@never_cache
+@registers_required
+def register_download(request, pk: int):
+    """The spreadsheet; every download is written to the audit log."""
+    export = get_register_export_for_user_or_404(request.user, pk)
+    if not export.is_ready:
+        raise Http404
+    actions.record_register_download(actor=request.user, export=export, request=request)
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.file.name.rsplit("/", 1)[-1],
+        content_type=actions.CONTENT_TYPE,
+    )
