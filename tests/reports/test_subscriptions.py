@@ -139,7 +139,10 @@ def test_someone_who_lost_the_role_gets_nothing(coordinator, stockholm):
 
 def test_the_written_report_is_announced_with_a_link_and_no_attachment(coordinator, stockholm):
     """Writing a subscribed report puts a 'report ready' message in the outbox; the
-    e-mail links to the report's page and carries no file."""
+    e-mail links to the report's page and carries no file; its plain text is not
+    HTML-escaped."""
+    stockholm.name = "Region Stockholm & Gotland"
+    stockholm.save()
     subscribed(coordinator, stockholm)
     deliver_subscriptions(today=day_after_this_half_year())
     report = produce_report(report_id=Report.objects.get().pk)
@@ -152,6 +155,9 @@ def test_the_written_report_is_announced_with_a_link_and_no_attachment(coordinat
     assert report_links(message) == [
         f"https://peer.example.org{reverse('reports:report_detail', args=[report.pk])}"
     ]
+    assert "Region Stockholm & Gotland" in message.subject
+    assert "Region Stockholm & Gotland" in message.body
+    assert "https://peer.example.org/reports/subscriptions/" in message.body
     assert message.attachments == []
     assert not message.message().is_multipart()
 
