@@ -3,12 +3,14 @@ to its download (audit-logged), writing it again, and who sees which reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditAction, AuditEvent
@@ -126,6 +128,24 @@ def test_chosen_dates_are_checked_and_what_was_typed_is_kept(
     for name, value in (("scope", stockholm.pk), ("period_kind", "custom"), ("language", "en")):
         select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
         assert re.search(rf'<option value="{value}"\s+selected>', select), name
+
+
+@pytest.mark.english
+def test_a_period_that_has_not_begun_is_refused(coordinator, stockholm, client_for):
+    """There is nothing to count yet: 400 with the message under the first day."""
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    data = {
+        "scope": str(stockholm.pk),
+        "period_kind": PeriodKind.CUSTOM,
+        "start": tomorrow.isoformat(),
+        "end": (tomorrow + dt.timedelta(days=30)).isoformat(),
+        "language": "sv",
+    }
+    response = client_for(coordinator).post(LIST, data)
+
+    assert response.status_code == 400
+    assert field_error(response.content.decode(), "start") == "This period has not begun yet."
+    assert not Report.objects.exists()
 
 
 @pytest.mark.english
