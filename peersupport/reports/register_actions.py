@@ -5,12 +5,14 @@ exports whose task was lost."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -28,6 +30,15 @@ from .registers import get_register_sheet, workbook_bytes
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A worker writing one sheet this long has died: the largest region's sheet takes seconds.
+STALLED_AFTER = dt.timedelta(minutes=30)
+
+
+def _claimable(now: dt.datetime) -> Q:
+    """Queued, or left running by a worker that died (never one still being written)."""
+    return Q(status=ReportStatus.QUEUED) | Q(
+        status=ReportStatus.RUNNING, started_at__lt=now - STALLED_AFTER
+    )
 
 
 def request_register_export(
@@ -68,8 +79,8 @@ def request_register_export(
 def produce_register_export(*, export_id: int) -> RegisterExport | None:
     """Write the export's spreadsheet (run by the worker).
 
-    Only a queued export (or one a worker died on, still running) is taken up, under a row
-    lock: a task delivered twice writes one file. The sheet is built as the person who
+    Only a queued export (or one a worker died on long ago) is taken up, under a row lock:
+    a task delivered twice writes one file. The sheet is built as the person who
     asked, in the language they asked for."""
     from django.utils import translation
 
@@ -77,7 +88,7 @@ def produce_register_export(*, export_id: int) -> RegisterExport | None:
         export = (
             RegisterExport.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("region", "requested_by")
-            .filter(pk=export_id, status__in=PENDING)
+            .filter(_claimable(timezone.now()), pk=export_id)
             .first()
         )
         if export is None:
@@ -117,10 +128,14 @@ def _file_stem(export: RegisterExport) -> str:
     )
 
 
-def produce_waiting_register_exports(*, now=None) -> int:
-    """Write every export still queued long after it was asked for (run by beat)."""
-    cutoff = (now or timezone.now()) - LOST_AFTER
-    waiting = RegisterExport.objects.filter(status=ReportStatus.QUEUED, requested_at__lt=cutoff)
+def produce_waiting_register_exports(*, now: dt.datetime | None = None) -> int:
+    """Write every export still queued long after it was asked for, or left running by a
+    worker that died (run by beat)."""
+    now = now or timezone.now()
+    waiting = RegisterExport.objects.filter(
+        Q(status=ReportStatus.QUEUED, requested_at__lt=now - LOST_AFTER)
+        | Q(status=ReportStatus.RUNNING, started_at__lt=now - STALLED_AFTER)
+    )
     return sum(
         produce_register_export(export_id=pk) is not None
         for pk in waiting.order_by("requested_at").values_list("pk", flat=True)

@@ -18,9 +18,11 @@ from openpyxl import load_workbook
 
 from peersupport.accounts.models import Role
 from peersupport.audit.models import AuditAction, AuditEvent
+from peersupport.reports import registers
 from peersupport.reports.actions import LOST_AFTER
 from peersupport.reports.models import RegisterExport, ReportStatus
 from peersupport.reports.register_actions import (
+    STALLED_AFTER,
     produce_register_export,
     produce_waiting_register_exports,
     request_register_export,
@@ -383,7 +385,9 @@ def test_another_regions_coordinator_gets_404_and_cannot_ask(
     client = client_for(other_coordinator, reauthenticated=True)
     for name in ["register_detail", "register_status", "register_download"]:
         assert client.get(reverse(f"reports:{name}", args=[export.pk])).status_code == 404
-    assert ask(client, stockholm).status_code == 400
+    refused = ask(client, stockholm)
+    assert refused.status_code == 400
+    assert 'id="register-request-error"' in refused.content.decode()
     assert RegisterExport.objects.count() == 1
     page = client.get(reverse("reports:register_list")).content.decode()
     assert reverse("reports:register_detail", args=[export.pk]) not in page
@@ -416,19 +420,59 @@ def test_a_task_delivered_twice_writes_one_file(coordinator, stockholm):
     assert "register-participants-stockholm-" in export.file.name
 
 
-def test_the_sweep_writes_the_exports_the_broker_lost(coordinator, stockholm):
-    """Only an export queued longer than a lost task's time is picked up."""
-    lost = request_register_export(
-        actor=coordinator, region=stockholm, kind="participants", language="en"
-    )
-    fresh = request_register_export(
-        actor=coordinator, region=stockholm, kind="cohorts", language="en"
-    )
+def test_the_sweep_writes_the_exports_the_broker_lost_or_a_worker_died_on(coordinator, stockholm):
+    """An export queued longer than a lost task's time, or left running longer than a
+    stalled worker's, is written; a fresh one, or one being written now, is left alone."""
+
+    def asked(kind: str) -> RegisterExport:
+        return request_register_export(
+            actor=coordinator, region=stockholm, kind=kind, language="en"
+        )
+
+    now = timezone.now()
+    lost = asked("participants")
+    asked("cohorts")
+    stalled = asked("placements")
+    running = asked("supervision_cadence")
     RegisterExport.objects.filter(pk=lost.pk).update(
-        requested_at=timezone.now() - LOST_AFTER - dt.timedelta(minutes=1)
+        requested_at=now - LOST_AFTER - dt.timedelta(minutes=1)
+    )
+    RegisterExport.objects.filter(pk=stalled.pk).update(
+        status=ReportStatus.RUNNING, started_at=now - STALLED_AFTER - dt.timedelta(minutes=1)
+    )
+    RegisterExport.objects.filter(pk=running.pk).update(
+        status=ReportStatus.RUNNING, started_at=now - dt.timedelta(minutes=1)
     )
 
-    assert produce_waiting_register_exports() == 1
-    lost.refresh_from_db()
-    fresh.refresh_from_db()
-    assert (lost.status, fresh.status) == (ReportStatus.DONE, ReportStatus.QUEUED)
+    assert produce_waiting_register_exports() == 2
+    assert produce_register_export(export_id=running.pk) is None
+    statuses = dict(RegisterExport.objects.values_list("kind", "status"))
+    assert statuses == {
+        "participants": ReportStatus.DONE,
+        "cohorts": ReportStatus.QUEUED,
+        "placements": ReportStatus.DONE,
+        "supervision_cadence": ReportStatus.RUNNING,
+    }
+
+
+def test_a_sheet_that_fails_is_marked_failed_with_its_error(coordinator, stockholm, monkeypatch):
+    """The worker records the failure instead of leaving the export pending for ever."""
+
+    def broken(region, actor):
+        raise RuntimeError("the sheet broke")
+
+    monkeypatch.setitem(
+        registers._SHEETS,
+        "broken",
+        registers.RegisterSheet(
+            key="broken", title="Broken", order=99, description="", build=broken
+        ),
+    )
+    export = request_register_export(
+        actor=coordinator, region=stockholm, kind="broken", language="en"
+    )
+
+    assert produce_register_export(export_id=export.pk) is None
+    export.refresh_from_db()
+    assert export.status == ReportStatus.FAILED and not export.file
+    assert export.error == "RuntimeError: the sheet broke"
