@@ -528,15 +528,17 @@ def session_aggregates(scope: ReportScope) -> dict[int, dict[dt.date, SessionAgg
     rows = SupportSession.objects.filter(
         placement__workplace__region_id__in=scope.region_ids,
         date__range=(scope.start, scope.end),
-    ).values_list("placement__workplace__region_id", "date", "kind", "themes", "minutes")
-    for region_id, date, kind, themes, minutes in rows:
+    ).values_list(
+        "placement__workplace__region_id", "date", "kind", "themes", "minutes", "participant_count"
+    )
+    for region_id, date, kind, themes, minutes, participant_count in rows:
         result[region_id][date.replace(day=1)].add(
             date=date,
             kind=kind,
             # A theme counts a session once, however often it was ticked.
             themes=set(themes or []),
             minutes=minutes,
-            participant_count=1,
+            participant_count=participant_count,
         )
     return result
 
