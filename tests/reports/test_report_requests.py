@@ -165,6 +165,30 @@ def test_a_report_whose_worker_died_is_taken_up_again(coordinator, stockholm):
     }
 
 
+def test_a_stalled_worker_that_comes_back_leaves_the_report_to_its_successor(
+    coordinator, stockholm, settings, monkeypatch
+):
+    """While the first worker was writing, the report was taken over (its claim renewed
+    by another worker): the first writes no file and leaves the report running."""
+    report = ask(coordinator, stockholm)
+
+    def taken_over_meanwhile(scope):
+        Report.objects.filter(pk=report.pk).update(started_at=timezone.now())
+        return registry.SectionContent(title="Taken over")
+
+    monkeypatch.setitem(
+        registry._SECTIONS,
+        "taken_over",
+        registry.ReportSection(
+            key="taken_over", title="Taken over", order=999, build=taken_over_meanwhile
+        ),
+    )
+
+    assert produce_report(report_id=report.pk) is None
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.RUNNING
+    assert stored_files(settings) == []
+
+
 def _in_thread(target, results: dict, key: str):
     """Run ``target`` on a thread with its own database connection (closed at the end,
     so the test database can be flushed)."""
