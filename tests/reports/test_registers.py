@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,6 +29,7 @@ from peersupport.reports.register_actions import (
     request_register_export,
 )
 from peersupport.reports.registers import get_register_sheet, register_sheets
+from peersupport.retention.actions import thin_due_records
 from programmes import actions as programme_actions
 from supervision import actions as supervision_actions
 from supervision.cadence import month_starts
@@ -476,3 +478,27 @@ def test_a_sheet_that_fails_is_marked_failed_with_its_error(coordinator, stockho
     export.refresh_from_db()
     assert export.status == ReportStatus.FAILED and not export.file
     assert export.error == "RuntimeError: the sheet broke"
+
+
+def test_retention_removes_a_sheets_file_after_a_month_and_keeps_the_record(
+    coordinator, client_for, stockholm, django_capture_on_commit_callbacks
+):
+    """A month after it was asked for, the file is deleted from storage and can no longer
+    be downloaded; who asked for which sheet is kept. A newer sheet keeps its file."""
+    old = written(coordinator, stockholm, "participants")
+    new = written(coordinator, stockholm, "cohorts")
+    RegisterExport.objects.filter(pk=old.pk).update(
+        requested_at=timezone.now() - dt.timedelta(days=40)
+    )
+    name = old.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        thin_due_records()
+
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert not old.file and not default_storage.exists(name)
+    assert old.requested_by == coordinator and old.kind == "participants"
+    assert new.file and default_storage.exists(new.file.name)
+    url = reverse("reports:register_download", args=[old.pk])
+    assert client_for(coordinator).get(url).status_code == 404
