@@ -79,8 +79,20 @@ def html_to_pdf(
     """PDF bytes from an HTML string, fetching only ``static:`` resources and the
     ``generated`` ones (name → bytes and MIME type). ``pdf_variant="pdf/ua-1"`` writes a
     tagged, accessible PDF."""
-    document = HTML(string=html, url_fetcher=SafeURLFetcher(generated=generated))
-    return document.write_pdf(pdf_variant=pdf_variant)
+    return html_to_pdf_with_pages(html, generated=generated, pdf_variant=pdf_variant)[0]
+
+
+def html_to_pdf_with_pages(
+    html: str,
+    *,
+    generated: dict[str, tuple[bytes, str]] | None = None,
+    pdf_variant: str | None = None,
+) -> tuple[bytes, int]:
+    """``html_to_pdf`` and the number of pages it laid out."""
+    document = HTML(string=html, url_fetcher=SafeURLFetcher(generated=generated)).render(
+        pdf_variant=pdf_variant
+    )
+    return document.write_pdf(pdf_variant=pdf_variant), len(document.pages)
 
 
 def render_pdf(template_name: str, context: dict, *, language: str | None = None) -> bytes:

@@ -12,7 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from peersupport import smallnumbers
-from peersupport.documents import html_to_pdf
+from peersupport.documents import html_to_pdf_with_pages
 from peersupport.smallnumbers import Figure
 from peersupport.spreadsheets import spreadsheet_safe
 
@@ -58,9 +58,9 @@ def render_report(
             "small_numbers_note": small_numbers_note(),
         }
         html = render_to_string("reports/documents/report.html", context)
-        pdf = html_to_pdf(html, generated=generated, pdf_variant=PDF_VARIANT)
+        pdf, page_count = html_to_pdf_with_pages(html, generated=generated, pdf_variant=PDF_VARIANT)
         xlsx = render_workbook(report, built, generated_at_text=context["generated_at"])
-    return RenderedReport(pdf=pdf, xlsx=xlsx, page_count=_page_count(pdf))
+    return RenderedReport(pdf=pdf, xlsx=xlsx, page_count=page_count)
 
 
 def report_title(report: Report) -> str:
@@ -68,11 +68,6 @@ def report_title(report: Report) -> str:
         "scope": report.scope_name,
         "period": report.period_label,
     }
-
-
-def _page_count(pdf: bytes) -> int:
-    # Each page object carries "/Type /Page"; WeasyPrint writes them uncompressed.
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
 def cell_value(cell) -> str | int | float:

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from celery import shared_task
 
 from .actions import deliver_subscriptions, produce_report, produce_waiting_reports
@@ -16,6 +18,7 @@ def produce_waiting_reports_task() -> int:
 
 
 @shared_task(ignore_result=True)
-def deliver_report_subscriptions_task() -> int:
-    """Run by beat each morning: ask for the reports of the periods that have ended."""
-    return deliver_subscriptions()
+def deliver_report_subscriptions_task(today: str | None = None) -> int:
+    """Run by beat each morning: ask for the reports of the periods that have ended.
+    ``today`` (ISO date) runs it as on another day."""
+    return deliver_subscriptions(today=dt.date.fromisoformat(today) if today else None)
