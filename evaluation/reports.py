@@ -95,7 +95,9 @@ def _described(n: Figure, value: float | None) -> Figure | str:
 
 
 def _response_table(scope: ReportScope, entry: RegionalStudyResults):
-    rows, rates = [], []
+    """The wave's response counts, their rates for the chart, and each wave's answered
+    count as shown (what the scores' counts are made of)."""
+    rows, rates, answered_by_wave = [], [], {}
     for wave in entry.results.responses:
         by_region = entry.counts[wave.wave.pk]
         raw = {pk: [by_region.get(pk, [0] * len(RESPONSE_STATUSES))] for pk in scope.region_ids}
@@ -105,6 +107,7 @@ def _response_table(scope: ReportScope, entry: RegionalStudyResults):
         raw_answered = sum(rows[0][_COMPLETED] for rows in raw.values())
         rate = share(answered, invited, raw_answered, raw_invited)
         rows.append(ReportRow(wave.wave.name, [invited, answered, rate]))
+        answered_by_wave[wave.wave.pk] = answered
         rates.append(
             round(100 * raw_answered / raw_invited)
             if raw_invited and not (invited.suppressed or answered.suppressed)
@@ -116,14 +119,22 @@ def _response_table(scope: ReportScope, entry: RegionalStudyResults):
         columns=[_("Number invited"), _("Number answered"), _("Response rate")],
         rows=rows,
     )
-    return table, rates
+    return table, rates, answered_by_wave
+
+
+def _score_name(wave, instrument: str, score: str) -> str:
+    """A score's name, after its instrument's only where the wave uses several: short
+    labels keep the table readable."""
+    if len(wave.wave_instruments.all()) > 1:
+        return _("%(instrument)s, %(score)s") % {"instrument": instrument, "score": score}
+    return score
 
 
 def _change_table(scope: ReportScope, entry: RegionalStudyResults) -> ReportTable:
     rows = []
     for line in entry.results.changes:
         n = _count(scope, line.n_by_region)
-        change = line.change
+        change = line.unprotected_change
         mean = _described(n, change.mean_diff if change else None)
         interval = mean
         if change and change.ci_low is not None and _shown(n, change.mean_diff):
@@ -131,9 +142,8 @@ def _change_table(scope: ReportScope, entry: RegionalStudyResults) -> ReportTabl
                 "low": _decimal(change.ci_low),
                 "high": _decimal(change.ci_high),
             }
-        label = _("%(instrument)s, %(score)s: %(before)s to %(after)s") % {
-            "instrument": line.instrument_name,
-            "score": line.name,
+        label = _("%(score)s: %(before)s to %(after)s") % {
+            "score": _score_name(line.after, line.instrument_name, line.name),
             "before": line.before.name,
             "after": line.after.name,
         }
@@ -148,16 +158,21 @@ def _change_table(scope: ReportScope, entry: RegionalStudyResults) -> ReportTabl
     )
 
 
-def _alpha_table(scope: ReportScope, entry: RegionalStudyResults) -> ReportTable:
+def _alpha_table(
+    scope: ReportScope, entry: RegionalStudyResults, answered_by_wave: dict[int, Figure]
+) -> ReportTable:
     rows = []
     for line in entry.results.alphas:
         n = _count(scope, line.n_by_region)
-        label = _("%(wave)s: %(instrument)s, %(score)s") % {
+        if not n.suppressed and n.value:
+            # As on the results page: a count of scored answers is shown only beside a
+            # shown count of answers, which it could otherwise narrow down.
+            n = smallnumbers.hidden_with(answered_by_wave[line.wave.pk], n)
+        label = _("%(wave)s: %(score)s") % {
             "wave": line.wave.name,
-            "instrument": line.version.instrument.name,
-            "score": line.name,
+            "score": _score_name(line.wave, line.version.instrument.name, line.name),
         }
-        rows.append(ReportRow(label, [line.items, n, _described(n, line.alpha)]))
+        rows.append(ReportRow(label, [line.items, n, _described(n, line.unprotected_alpha)]))
     return ReportTable(
         caption=_("Cronbach's alpha: %(study)s") % {"study": entry.study.name},
         row_header=_("Score"),
@@ -195,7 +210,7 @@ def build(scope: ReportScope) -> SectionContent:
     for entry in results_for_regions(studies, list(scope.regions), invitations=invitations):
         if not entry.results.responses:
             continue
-        responses, rates = _response_table(scope, entry)
+        responses, rates, answered_by_wave = _response_table(scope, entry)
         content.blocks.append(
             ReportChart(
                 svg=percent_bar_chart(
@@ -207,7 +222,10 @@ def build(scope: ReportScope) -> SectionContent:
             )
         )
         content.blocks.append(responses)
-        for table in (_change_table(scope, entry), _alpha_table(scope, entry)):
+        for table in (
+            _change_table(scope, entry),
+            _alpha_table(scope, entry, answered_by_wave),
+        ):
             if not table.is_empty():
                 content.blocks.append(table)
     return content
@@ -263,8 +281,9 @@ def definitions() -> list[Definition]:
                 "Per wave and score, over the respondents who answered every item of the "
                 "score (reverse-scored items reversed). Scores use completed surveys, and "
                 "those of respondents who withdrew but let their answers be kept where the "
-                "number who withdrew may be shown. Shown from %(threshold)d such "
-                "respondents, with at least two items and some spread in the sums."
+                "number who withdrew may be shown. Their number is shown only beside a shown "
+                "number answered; alpha from %(threshold)d such respondents, with at least "
+                "two items and some spread in the sums."
             )
             % {"threshold": threshold},
         ),

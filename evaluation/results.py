@@ -217,6 +217,9 @@ class ChangeLine:
     # The raw number of pairs per region of the later answer, for reports that protect
     # the count against each region's own.
     n_by_region: dict[int, int] = field(default_factory=dict)
+    # The change whatever the pairs' count: never shown as it is, only by a caller that
+    # protects the count its own way (the evaluation report).
+    unprotected_change: PairedChange | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,9 @@ class AlphaLine:
     alpha: float | None
     # The raw number of respondents with every item answered, per region.
     n_by_region: dict[int, int] = field(default_factory=dict)
+    # Alpha whatever the count: never shown as it is, only by a caller that protects the
+    # count its own way (the evaluation report).
+    unprotected_alpha: float | None = None
 
 
 @dataclass
@@ -533,6 +539,7 @@ def _score_wave(
                 complete_by_region[respondent.region_id] += 1
         complete = sum(complete_by_region.values())
         complete_n = _count_shown(complete, summary)
+        alpha = cronbach_alpha(matrix)
         results.alphas.append(
             AlphaLine(
                 wave=wave,
@@ -541,8 +548,9 @@ def _score_wave(
                 name=name,
                 items=len(rule.item_keys),
                 n=complete_n,
-                alpha=cronbach_alpha(matrix) if _enough(complete_n) else None,
+                alpha=alpha if _enough(complete_n) else None,
                 n_by_region=dict(complete_by_region),
+                unprotected_alpha=alpha,
             )
         )
 
@@ -659,6 +667,7 @@ def _pair(
                 n=n,
                 change=change if _enough(n) else None,
                 n_by_region=_per_region(chosen),
+                unprotected_change=change,
             )
         )
 

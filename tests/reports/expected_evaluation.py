@@ -91,6 +91,13 @@ def _score_name(version, key: str) -> str:
     return version.subscales.get(key=key).name_en
 
 
+def _label(wave, version, key: str) -> str:
+    """The score's name, after the instrument's where the wave uses several."""
+    if wave.instruments.count() > 1:
+        return f"{version.instrument.name_en}, {_score_name(version, key)}"
+    return _score_name(version, key)
+
+
 def expected_tables(region, start: dt.date, end: dt.date) -> dict[str, list[tuple[str, list[str]]]]:
     _first, after = _bounds(start, end)
     tables: dict[str, list[tuple[str, list[str]]]] = {}
@@ -98,6 +105,7 @@ def expected_tables(region, start: dt.date, end: dt.date) -> dict[str, list[tupl
         waves = list(study.waves.order_by("position", "pk"))
         response_rows = []
         completed = {}
+        answered_by_wave = {}
         for wave in waves:
             invited = _invited(region, wave, after)
             counts = [invited.filter(status=status).count() for status in STATUSES]
@@ -110,6 +118,7 @@ def expected_tables(region, start: dt.date, end: dt.date) -> dict[str, list[tupl
             else:
                 rate = f"{round(100 * counts[2] / sum(counts))} %"
             response_rows.append((wave.name, [str(total), str(answered), rate]))
+            answered_by_wave[wave.pk] = answered
             completed[wave.pk] = list(
                 invited.filter(status=InvitationStatus.COMPLETED).order_by("opens_at", "pk")
             )
@@ -140,10 +149,10 @@ def expected_tables(region, start: dt.date, end: dt.date) -> dict[str, list[tupl
                     matrix = [[items[key] for key in rule.item_keys] for items in scored]
                     n = sum(all(value is not None for value in row) for row in matrix)
                     shown_n, alpha = _count_and_figure(n, cronbach_alpha(matrix))
-                    label = (
-                        f"{wave.name}: {version.instrument.name_en}, "
-                        f"{_score_name(version, rule.key)}"
-                    )
+                    # A shown count of scored answers needs a shown count of answers.
+                    if n >= smallnumbers.threshold() and answered_by_wave[wave.pk].suppressed:
+                        shown_n = alpha = "x"
+                    label = f"{wave.name}: {_label(wave, version, rule.key)}"
                     alpha_rows.append((label, [str(len(rule.item_keys)), shown_n, alpha]))
 
         change_rows = []
@@ -169,8 +178,8 @@ def expected_tables(region, start: dt.date, end: dt.date) -> dict[str, list[tupl
                 if mean not in ("x", "–"):
                     interval = f"{_decimal(change.ci_low)} to {_decimal(change.ci_high)}"
                 label = (
-                    f"{version_after.instrument.name_en}, "
-                    f"{_score_name(version_after, rule.key)}: {before.name} to {after_wave.name}"
+                    f"{_label(after_wave, version_after, rule.key)}: "
+                    f"{before.name} to {after_wave.name}"
                 )
                 change_rows.append((label, [shown_n, mean, interval]))
         if change_rows:
