@@ -13,7 +13,7 @@ from peersupport.reports.registry import ReportChart, ReportScope, sections
 from supervision import actions
 from supervision.cadence import month_starts
 from supervision.models import AttendanceStatus, SupervisorNote
-from supervision.reports import build
+from supervision.reports import COLUMNS, STILL_TO_COME, build, monthly_counts
 from tests.factories import person_with_role, ready_workplace
 from tests.supervision.state import placed_peer, supervision_group
 
@@ -21,7 +21,7 @@ from .expected_supervision import expected_tables
 
 pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
-FIRST, SECOND, _THIS = month_starts(timezone.localdate(), 3)
+FIRST, SECOND, THIS = month_starts(timezone.localdate(), 3)
 PERIOD_END = SECOND + relativedelta(months=1) - dt.timedelta(days=1)
 PRESENT, ABSENT, EXCUSED = (
     AttendanceStatus.PRESENT,
@@ -178,3 +178,30 @@ def test_the_section_is_registered_after_placements():
     """The section is registered as "supervision", order 50."""
     [section] = [section for section in sections() if section.key == "supervision"]
     assert section.order == 50
+
+
+def test_the_month_under_way_counts_planned_sessions_as_still_to_come(
+    coordinator, unit_manager, supervisor, stockholm
+):
+    """In the month under way, a peer supporter who has missed nothing and has the goal's
+    sessions still ahead is counted in its own column, not under a shortfall's reason;
+    one with nothing planned is a shortfall ("None planned")."""
+    workplace = ready_workplace(coordinator, stockholm, managers=[unit_manager])
+    people = [
+        placed_peer(coordinator, unit_manager, workplace, name=f"Peer {n}", start_date=FIRST)
+        for n in range(3)
+    ]
+    placed_peer(coordinator, unit_manager, workplace, name="Utan grupp", start_date=FIRST)
+    group = supervision_group(coordinator, supervisor, people)
+    session_on(supervisor, group, THIS.replace(day=10))
+    session_on(supervisor, group, THIS.replace(day=20))
+    zone = timezone.get_current_timezone()
+    start_of_month = dt.datetime.combine(THIS, dt.time(0, 30), zone)
+    scope = ReportScope(regions=(stockholm,), start=THIS, end=THIS)
+
+    [[met], reasons] = monthly_counts(scope, [THIS], start_of_month)[THIS][stockholm.pk]
+
+    assert met == 0
+    assert reasons[COLUMNS.index(STILL_TO_COME)] == 3
+    assert reasons[COLUMNS.index("none_planned")] == 1
+    assert sum(reasons) == 4
