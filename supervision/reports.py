@@ -46,7 +46,7 @@ COLUMNS = [*REASONS, STILL_TO_COME]
 
 def _column_label(code: str) -> str:
     if code == STILL_TO_COME:
-        return _("Month not over, enough sessions still planned")
+        return _("Still to come")
     return str(REASONS[code])
 
 
@@ -212,8 +212,8 @@ def definitions(goal: int) -> list[Definition]:
                 "else a past session with no attendance recorded; else no session planned "
                 "for them at all; else fewer sessions planned than the goal. In the month "
                 "under way, someone who has missed nothing and has enough sessions still "
-                "planned is counted as such, not as a shortfall. Attendance is as recorded "
-                "when the report is made."
+                'planned is counted under "Still to come", not as a shortfall. Attendance '
+                "is as recorded when the report is made."
             ),
         ),
         Definition(

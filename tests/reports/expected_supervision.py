@@ -16,15 +16,6 @@ from supervision.models import AttendanceStatus, SessionAttendance, SessionStatu
 from workplaces.models import Placement, PlacementStatus
 
 REASONS = ["absent", "excused", "cancelled", "not_recorded", "none_planned", "too_few_planned"]
-REASON_LABELS = [
-    "Absent",
-    "Excused absence",
-    "Session cancelled",
-    "Attendance not recorded",
-    "None planned",
-    "Too few planned",
-    "Month not over, enough sessions still planned",
-]
 
 
 def _next_month(month: dt.date) -> dt.date:
