@@ -91,6 +91,9 @@ STOCKHOLM_REPORT = expect(
 STOCKHOLM_REPORT_POST = expect(
     403, anonymous=LOGIN, coordinator=302, other_coordinator=404, researcher=404, admin_user=302
 )
+STOCKHOLM_REGISTER = expect(
+    403, anonymous=LOGIN, coordinator=200, other_coordinator=404, admin_user=200
+)
 
 EXPECTED: dict[str, dict[str, int]] = {
     "home": expect(200, anonymous=LOGIN),
@@ -333,6 +336,13 @@ EXPECTED: dict[str, dict[str, int]] = {
         researcher=404,
         admin_user=404,
     ),
+    # Register sheets hold names: the region's coordinators and the admin only.
+    "reports:register_list": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=200, admin_user=200
+    ),
+    "reports:register_detail": STOCKHOLM_REGISTER,
+    "reports:register_status": STOCKHOLM_REGISTER,
+    "reports:register_download": STOCKHOLM_REGISTER,
     # Log follow-up: the region's log auditor and the admin, no one else.
     "audit:event_list": LOG_FOLLOW_UP,
     "audit:event_export": LOG_FOLLOW_UP,
@@ -409,6 +419,24 @@ def _written_slips(ctx):
     return ctx["slip_batch"]
 
 
+def _register_export(ctx):
+    """A written Stockholm participants sheet, made only for the URLs that need one."""
+    if "register_export" not in ctx:
+        from peersupport.reports.register_actions import (
+            produce_register_export,
+            request_register_export,
+        )
+
+        export = request_register_export(
+            actor=ctx["coordinator"],
+            region=ctx["coordinator"].memberships.get().region,
+            kind="participants",
+            language="sv",
+        )
+        ctx["register_export"] = produce_register_export(export_id=export.pk)
+    return ctx["register_export"]
+
+
 def _stockholm_report(ctx) -> Report:
     """A written Stockholm half-year report, made only for the URLs that need one."""
     if "report" not in ctx:
@@ -441,6 +469,9 @@ URL_ARGS = {
     "reports:report_download": lambda ctx: {"pk": _stockholm_report(ctx).pk, "kind": "pdf"},
     "reports:report_regenerate": lambda ctx: {"pk": _stockholm_report(ctx).pk},
     "reports:subscription_delete": _report_subscription,
+    "reports:register_detail": lambda ctx: {"pk": _register_export(ctx).pk},
+    "reports:register_status": lambda ctx: {"pk": _register_export(ctx).pk},
+    "reports:register_download": lambda ctx: {"pk": _register_export(ctx).pk},
     "extracts:person_extracts": lambda ctx: {
         "kind": "programmes.participant",
         "pk": ctx["applicant"].pk,

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from peersupport.admin import ReadOnlyModelAdmin
 
-from .models import Report, ReportSubscription
+from .models import RegisterExport, Report, ReportSubscription
 
 
 @admin.register(Report)
@@ -33,3 +33,20 @@ class ReportSubscriptionAdmin(ReadOnlyModelAdmin):
     list_filter = ["frequency", "region"]
     search_fields = ["user__email", "region__name"]
     list_select_related = ["user", "region"]
+
+
+@admin.register(RegisterExport)
+class RegisterExportAdmin(ReadOnlyModelAdmin):
+    list_display = [
+        "region",
+        "kind",
+        "language",
+        "status",
+        "requested_by",
+        "requested_at",
+        "row_count",
+    ]
+    list_filter = ["status", "kind", "language", "region"]
+    search_fields = ["region__name", "requested_by__email"]
+    list_select_related = ["region", "requested_by"]
+    exclude = ["file"]

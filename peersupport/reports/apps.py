@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Evaluation reports")
 
     def ready(self) -> None:
-        from . import notifications, register_dataprotection, register_tasks, tasks  # noqa: F401
+        from . import dataprotection, notifications, register_tasks, tasks  # noqa: F401

@@ -1,5 +1,5 @@
-"""Why register sheets are kept, and for how long: the legal basis of a register export
-and the retention rule that removes its file. Imported from ``AppConfig.ready()``.
+"""Why reports and register sheets are kept, and for how long: the legal bases, and the
+retention rule that removes a register sheet's file. Imported from ``AppConfig.ready()``.
 
 A sheet copies names and e-mail addresses out of the register, so its file lives only as
 long as the work it was asked for; the row (who asked for which sheet, when) is kept as
@@ -74,5 +74,23 @@ register_retention_rule(
         due=register_files_due,
         thin=forget_register_files,
         action=_("The spreadsheet file is deleted; who asked for it and when is kept."),
+    )
+)
+
+register_legal_basis(
+    LegalBasis(
+        key="reports.reports",
+        title=_("Evaluation reports and their subscriptions"),
+        models=("reports.report", "reports.reportsubscription"),
+        purpose=_(
+            "Follow up the programme for the region, the funder and the user movement with "
+            "figures only (no person is named, and small numbers are hidden), and send a "
+            "coordinator the reports they subscribe to. A report keeps who asked for it."
+        ),
+        article_6=bases.PUBLIC_TASK,
+        retention=_(
+            "Reports are kept as the programme's record of its follow-up; a subscription "
+            "until the coordinator ends it or loses the role."
+        ),
     )
 )
