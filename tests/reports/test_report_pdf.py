@@ -401,6 +401,7 @@ def test_every_registered_section_renders_a_period_with_nothing_in_it(
 
         assert produced.status == ReportStatus.DONE, produced.error
         pdf = produced.pdf.read()
+        assert produced.page_count == len(PdfReader(io.BytesIO(pdf)).pages)
         pages = pdf_pages(pdf)
         contents = pages[1]
         with translation.override("sv"):
