@@ -120,13 +120,6 @@ def only_sections(*sections: ReportSection):
         registry._SECTIONS.update(saved)
 
 
-@pytest.fixture
-def test_sections():
-    """Only this module's sections are registered during the test."""
-    with only_sections(*TEST_SECTIONS):
-        yield registry.sections()
-
-
 @dataclass
 class Rendered:
     report: Report
@@ -324,7 +317,7 @@ def test_every_page_names_region_period_and_generation_time_and_is_numbered(rend
 
 def test_the_contents_page_gives_each_section_its_page(rendered):
     """The contents page lists every section and the methods page with the number of the
-    page its heading is on."""
+    page its heading is on; a section with nothing to show says so on its page."""
     with translation.override(rendered.report.language):
         contents_title = translation.gettext("Contents")
         methods_title = translation.gettext("Methods and definitions")
@@ -336,6 +329,8 @@ def test_the_contents_page_gives_each_section_its_page(rendered):
         assert match, (title, contents)
         page = rendered.pages[int(match[1]) - 1]
         assert re.search(rf"^\s*{re.escape(title)}\s*$", page, re.MULTILINE), (title, page)
+        if title == "Follow-ups":
+            assert "No follow-up was due in the period." in page
 
 
 def test_the_pdf_fetches_only_the_stylesheet_and_its_charts(rendered):
@@ -371,9 +366,15 @@ def test_the_fetcher_serves_only_the_generated_charts_it_was_given(url):
         fetcher.fetch(url)
 
 
-def test_the_test_sections_fixture_puts_the_apps_sections_back(test_sections):
-    """While a test holds this module's sections, they alone are registered."""
-    assert [section.key for section in test_sections] == ["test-sessions", "test-quiet"]
+def test_the_test_sections_stand_in_for_the_apps_sections_and_these_come_back():
+    """While this module's sections are registered they alone are; afterwards the apps'
+    own sections are registered again, so no other test sees the change."""
+    before = registry.sections()
+
+    with only_sections(*TEST_SECTIONS):
+        assert [section.key for section in registry.sections()] == ["test-sessions", "test-quiet"]
+    assert registry.sections() == before
+    assert "test-sessions" not in [section.key for section in before]
 
 
 @pytest.mark.django_db
