@@ -7,6 +7,7 @@ from peersupport.accounts import demo
 from peersupport.accounts.models import User
 from peersupport.audit import demo as audit_demo
 from peersupport.extracts import demo as extract_demo
+from peersupport.reports import demo as report_demo
 from peersupport.retention import demo as retention_demo
 from programmes import demo as programme_demo
 from supervision import demo as supervision_demo
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         evaluation_demo.seed()
         retention_demo.seed()
         extract_demo.seed()
+        report_demo.seed()
         audit_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
