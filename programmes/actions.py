@@ -40,6 +40,7 @@ from .models import (
     EnrolmentStatus,
     Event,
     EventInvitation,
+    LeavingReason,
     Participant,
     ParticipantStatus,
     StatusChange,
@@ -146,9 +147,16 @@ def register_applicant(
 
 @transaction.atomic
 def change_status(
-    *, actor: User | None, participant: Participant, to_status: str, reason: str = ""
+    *,
+    actor: User | None,
+    participant: Participant,
+    to_status: str,
+    reason: str = "",
+    reason_category: str | None = None,
 ) -> StatusChange:
-    """Move a participant one step on their path; ending it needs a reason."""
+    """Move a participant one step on their path; ending it (declined or left) needs a
+    reason and its category (a ``LeavingReason``). A category is kept only on an ending
+    step: the steps that do not end the path have none."""
     if actor is not None:
         _require_region(actor, participant.region)
     current = (
@@ -168,14 +176,20 @@ def change_status(
                 }
             }
         )
-    if to_status in ENDING_STATUSES and not reason.strip():
+    ends_path = to_status in ENDING_STATUSES
+    if ends_path and not reason.strip():
         raise ValidationError({"reason": _("Give a reason when the path ends here.")})
+    if ends_path and reason_category not in LeavingReason.values:
+        raise ValidationError(
+            {"reason_category": _("Choose the kind of reason when the path ends here.")}
+        )
     change = StatusChange.objects.create(
         participant=participant,
         from_status=participant.status,
         to_status=to_status,
         changed_by=actor,
         reason=reason.strip(),
+        reason_category=reason_category if ends_path else None,
     )
     participant.status = to_status
     participant.status_changed_at = change.changed_at

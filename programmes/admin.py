@@ -28,7 +28,14 @@ from .models import (
 
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    readonly_fields = ["from_status", "to_status", "changed_at", "changed_by", "reason"]
+    readonly_fields = [
+        "from_status",
+        "to_status",
+        "changed_at",
+        "changed_by",
+        "reason_category",
+        "reason",
+    ]
 
 
 @admin.register(Participant)
@@ -43,8 +50,15 @@ class ParticipantAdmin(ReadOnlyModelAdmin):
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(ReadOnlyModelAdmin):
-    list_display = ["participant", "from_status", "to_status", "changed_at", "changed_by"]
-    list_filter = ["to_status", "participant__region"]
+    list_display = [
+        "participant",
+        "from_status",
+        "to_status",
+        "reason_category",
+        "changed_at",
+        "changed_by",
+    ]
+    list_filter = ["to_status", "reason_category", "participant__region"]
     search_fields = ["participant__full_name", "reason"]
     list_select_related = ["participant", "changed_by"]
     raw_id_fields = ["participant", "changed_by"]

@@ -28,6 +28,7 @@ from .models import (
     Cohort,
     CourseTemplate,
     EventKind,
+    LeavingReason,
     Participant,
     ParticipantStatus,
 )
@@ -83,13 +84,17 @@ PEOPLE = {
             "Maja Lindholm",
         ],
         "applicants": [
-            ("Rebecka Falk", ParticipantStatus.APPLICANT, ""),
-            ("Viktor Blom", ParticipantStatus.APPLICANT, ""),
-            ("Nadia Karimi", ParticipantStatus.INTERVIEWED, ""),
-            ("Jonas Ekström", ParticipantStatus.INTERVIEWED, ""),
-            ("Camilla Wahlberg", ParticipantStatus.ACCEPTED, ""),
-            ("Erik Sundqvist", ParticipantStatus.ACCEPTED, ""),
-            ("Lena Björklund", ParticipantStatus.DECLINED, "Vill vänta till nästa kursomgång."),
+            ("Rebecka Falk", ParticipantStatus.APPLICANT, None),
+            ("Viktor Blom", ParticipantStatus.APPLICANT, None),
+            ("Nadia Karimi", ParticipantStatus.INTERVIEWED, None),
+            ("Jonas Ekström", ParticipantStatus.INTERVIEWED, None),
+            ("Camilla Wahlberg", ParticipantStatus.ACCEPTED, None),
+            ("Erik Sundqvist", ParticipantStatus.ACCEPTED, None),
+            (
+                "Lena Björklund",
+                ParticipantStatus.DECLINED,
+                (LeavingReason.PERSONAL, "Vill vänta till nästa kursomgång."),
+            ),
         ],
     },
     "skane": {
@@ -116,13 +121,17 @@ PEOPLE = {
             "Ronja Lundgren",
         ],
         "applicants": [
-            ("Julia Söderberg", ParticipantStatus.APPLICANT, ""),
-            ("Adam Hansson", ParticipantStatus.APPLICANT, ""),
-            ("Leila Rahimi", ParticipantStatus.INTERVIEWED, ""),
-            ("Simon Lund", ParticipantStatus.INTERVIEWED, ""),
-            ("Ebba Mårtensson", ParticipantStatus.ACCEPTED, ""),
-            ("Niklas Troedsson", ParticipantStatus.ACCEPTED, ""),
-            ("Agneta Borg", ParticipantStatus.DECLINED, "Har fått ett annat arbete."),
+            ("Julia Söderberg", ParticipantStatus.APPLICANT, None),
+            ("Adam Hansson", ParticipantStatus.APPLICANT, None),
+            ("Leila Rahimi", ParticipantStatus.INTERVIEWED, None),
+            ("Simon Lund", ParticipantStatus.INTERVIEWED, None),
+            ("Ebba Mårtensson", ParticipantStatus.ACCEPTED, None),
+            ("Niklas Troedsson", ParticipantStatus.ACCEPTED, None),
+            (
+                "Agneta Borg",
+                ParticipantStatus.DECLINED,
+                (LeavingReason.WORK_OR_STUDIES, "Har fått ett annat arbete."),
+            ),
         ],
     },
 }
@@ -167,6 +176,7 @@ def _applicant(
     email: str | None = None,
     language: str = "sv",
     to: tuple[str, ...] = PATH_TO_ACCEPTED,
+    reason_category: str | None = None,
     reason: str = "",
     consent_method: str = ConsentMethod.PAPER,
 ) -> Participant:
@@ -188,6 +198,7 @@ def _applicant(
             participant=participant,
             to_status=status,
             reason=reason if step == len(to) - 1 else "",
+            reason_category=reason_category if step == len(to) - 1 else None,
         )
     return participant
 
@@ -242,6 +253,7 @@ def _closed_cohort(coordinator: User, region: Region, people: dict, today: dt.da
         participant=leaver,
         to_status=ParticipantStatus.LEFT,
         reason=LEAVING_REASON,
+        reason_category=LeavingReason.WORK_OR_STUDIES,
     )
     actions.certify(actor=coordinator, cohort=cohort, enrolments=certified)
     actions.close_cohort(actor=coordinator, cohort=cohort)
@@ -280,7 +292,7 @@ def _applicants(coordinator: User, region: Region, people: dict, today: dt.date)
         ParticipantStatus.ACCEPTED: PATH_TO_ACCEPTED,
         ParticipantStatus.DECLINED: (ParticipantStatus.INTERVIEWED, ParticipantStatus.DECLINED),
     }
-    for number, (full_name, status, reason) in enumerate(people["applicants"]):
+    for number, (full_name, status, ending) in enumerate(people["applicants"]):
         if Participant.objects.filter(
             region=region, email=demo_participant_email(full_name)
         ).exists():
@@ -294,7 +306,8 @@ def _applicants(coordinator: User, region: Region, people: dict, today: dt.date)
             full_name,
             applied_on=applied_on,
             to=path,
-            reason=reason,
+            reason_category=ending[0] if ending else None,
+            reason=ending[1] if ending else "",
             consent_method=ConsentMethod.VERBAL,
         )
         _backdate_path(
@@ -354,7 +367,12 @@ def _declined_last_year(coordinator: User, region: Region, today: dt.date) -> No
         full_name,
         applied_on=applied_on,
         to=(ParticipantStatus.INTERVIEWED, ParticipantStatus.DECLINED),
+        reason_category=LeavingReason.WORK_OR_STUDIES,
         reason="Valde en annan utbildning.",
+    )
+    # Declined before reasons were categorised: the history shows the kind as not given.
+    participant.status_changes.filter(to_status=ParticipantStatus.DECLINED).update(
+        reason_category=None
     )
     _backdate_path(
         participant,

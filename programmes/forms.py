@@ -19,11 +19,13 @@ from peersupport.forms import PrivacyGuardedFormMixin
 
 from .actions import CERTIFICATE_CODE_ALPHABET
 from .models import (
+    ENDING_STATUSES,
     STATUS_TRANSITIONS,
     AttendanceStatus,
     CourseModule,
     CourseTemplate,
     EventKind,
+    LeavingReason,
     ParticipantStatus,
     TemplateDay,
 )
@@ -242,6 +244,15 @@ class StatusChangeForm(PrivacyGuardedFormMixin, forms.Form):
     to_status = forms.ChoiceField(
         label=_("New status"), choices=[("", _("Choose…")), *ParticipantStatus.choices]
     )
+    reason_category = forms.ChoiceField(
+        label=_("Kind of reason"),
+        required=False,
+        choices=[("", _("Choose…")), *LeavingReason.choices],
+        help_text=_(
+            "Required when the path ends here (declined or left). Counted in the evaluation "
+            "report, unlike the reason written below."
+        ),
+    )
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -249,6 +260,21 @@ class StatusChangeForm(PrivacyGuardedFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the path ends here (declined or left)."),
     )
+
+    def clean(self):
+        """A path that ends needs a kind of reason and a reason, both reported at once; the
+        kind is kept only then."""
+        cleaned = super().clean()
+        if cleaned.get("to_status") not in ENDING_STATUSES:
+            cleaned["reason_category"] = None
+            return cleaned
+        if not cleaned.get("reason_category"):
+            self.add_error(
+                "reason_category", _("Choose the kind of reason when the path ends here.")
+            )
+        if "reason" in cleaned and not cleaned["reason"].strip():
+            self.add_error("reason", _("Give a reason when the path ends here."))
+        return cleaned
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)

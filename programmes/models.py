@@ -60,6 +60,19 @@ STATUS_TRANSITIONS: dict[str, set[str]] = {
 ENDING_STATUSES = frozenset({ParticipantStatus.DECLINED, ParticipantStatus.LEFT})
 
 
+class LeavingReason(models.TextChoices):
+    """Why a path ended, in categories that can be counted without identifying anyone (the
+    free-text reason beside it can)."""
+
+    WORK_OR_STUDIES = "work_or_studies", _("Got work or studies elsewhere")
+    OWN_HEALTH = "own_health", _("Own health")
+    PERSONAL = "personal", _("Personal circumstances or moved")
+    ROLE_NOT_SUITED = "role_not_suited", _("The role did not suit")
+    COURSE_NOT_COMPLETED = "course_not_completed", _("Did not complete the course")
+    NO_PLACEMENT = "no_placement", _("No placement available")
+    OTHER = "other", _("Other")
+
+
 class ParticipantQuerySet(models.QuerySet["Participant"]):
     def in_regions(self, region_ids) -> ParticipantQuerySet:
         return self.filter(region_id__in=region_ids)
@@ -158,14 +171,29 @@ class StatusChange(models.Model):
         verbose_name=_("changed by"),
     )
     reason = models.TextField(_("reason"), blank=True)
+    # Null on the changes recorded before reasons were categorised: "not given".
+    reason_category = models.CharField(
+        _("reason category"), max_length=30, choices=LeavingReason.choices, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason_category__isnull=True)
+                | Q(to_status__in=sorted(status.value for status in ENDING_STATUSES)),
+                name="status_change_category_only_when_path_ends",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant}: {self.from_status} → {self.to_status}"
+
+    @property
+    def ends_path(self) -> bool:
+        return self.to_status in ENDING_STATUSES
 
     def data_subject(self) -> DataSubject:
         return self.participant.data_subject()

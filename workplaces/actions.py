@@ -26,6 +26,7 @@ from .models import (
     FollowUpReview,
     Organisation,
     Placement,
+    PlacementEndReason,
     PlacementStatus,
     ReadinessConfirmation,
     ReadinessItem,
@@ -360,8 +361,15 @@ def activate_due_placements(*, today: dt.date | None = None) -> int:
 
 @transaction.atomic
 def end_placement(
-    *, actor: User, placement: Placement, reason: str, end_date: dt.date | None = None
+    *,
+    actor: User,
+    placement: Placement,
+    reason: str,
+    reason_category: str,
+    end_date: dt.date | None = None,
 ) -> Placement:
+    """End a placement: a free-text reason and its category (a ``PlacementEndReason``)
+    are both needed."""
     placement = (
         Placement.objects.select_for_update(of=("self",))
         .select_related("participant", "workplace")
@@ -376,8 +384,13 @@ def end_placement(
         validate_no_identifying_data(reason)
     except ValidationError as error:
         raise ValidationError({"reason": error.messages}) from None
+    if reason_category not in PlacementEndReason.values:
+        raise ValidationError(
+            {"reason_category": _("Choose the kind of reason for ending the placement.")}
+        )
     placement.status = PlacementStatus.ENDED
     placement.ended_reason = reason.strip()
+    placement.ended_reason_category = reason_category
     placement.end_date = end_date or timezone.localdate()
     if placement.end_date < placement.start_date:
         placement.end_date = placement.start_date

@@ -110,8 +110,9 @@ class PlacementAdmin(ReadOnlyModelAdmin):
         "start_date",
         "end_date",
         "status",
+        "ended_reason_category",
     ]
-    list_filter = ["status", "employer", "workplace__region"]
+    list_filter = ["status", "ended_reason_category", "employer", "workplace__region"]
     search_fields = ["participant__full_name", "workplace__name"]
     list_select_related = ["participant", "workplace"]
     raw_id_fields = ["participant", "workplace", "coordinator_agreed_by", "manager_agreed_by"]

@@ -30,6 +30,7 @@ from . import actions
 from .models import (
     Employer,
     Placement,
+    PlacementEndReason,
     Principal,
     ReadinessItem,
     SessionKind,
@@ -309,7 +310,11 @@ def _placements(
     ended_on = start + dt.timedelta(days=210)
     _log_sessions(placement, user, ended_on, rng)
     actions.end_placement(
-        actor=coordinator, placement=placement, reason=ENDED_REASON, end_date=ended_on
+        actor=coordinator,
+        placement=placement,
+        reason=ENDED_REASON,
+        reason_category=PlacementEndReason.WORKPLACE_OR_FUNDING,
+        end_date=ended_on,
     )
     # A proposal the coordinator has agreed, waiting for the unit manager.
     proposal = actions.propose_placement(

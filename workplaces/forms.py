@@ -19,6 +19,7 @@ from .models import (
     GROUP_KINDS,
     Employer,
     Likert,
+    PlacementEndReason,
     PlacementStatus,
     Principal,
     ReadinessItem,
@@ -280,6 +281,12 @@ class PlacementForm(forms.Form):
 
 
 class PlacementEndForm(PrivacyGuardedFormMixin, forms.Form):
+    reason_category = forms.ChoiceField(
+        label=_("Kind of reason"),
+        choices=[("", _("Choose…")), *PlacementEndReason.choices],
+        error_messages={"required": _("Choose the kind of reason for ending the placement.")},
+        help_text=_("Counted in the evaluation report, unlike the reason written below."),
+    )
     reason = forms.CharField(
         label=_("Reason for ending"),
         max_length=300,

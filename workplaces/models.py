@@ -231,6 +231,18 @@ class Task(models.TextChoices):
     RETURN_TO_WORK = "return_to_work", _("Preparing return to work")
 
 
+class PlacementEndReason(models.TextChoices):
+    """Why a placement ended, in categories that can be counted without identifying anyone
+    (the free-text reason beside it can)."""
+
+    PERIOD_ENDED = "period_ended", _("The agreed period ended")
+    OTHER_WORK_OR_STUDIES = "work_or_studies", _("Got other work or studies")
+    OWN_HEALTH = "own_health", _("Own health")
+    WORKPLACE_OR_FUNDING = "workplace_or_funding", _("The workplace ended it or no funding")
+    ROLE_NOT_SUITED = "role_not_suited", _("The role did not suit")
+    OTHER = "other", _("Other")
+
+
 class PlacementQuerySet(models.QuerySet["Placement"]):
     def active(self) -> PlacementQuerySet:
         return self.filter(status=PlacementStatus.ACTIVE)
@@ -284,6 +296,14 @@ class Placement(models.Model):
         verbose_name=_("unit manager"),
     )
     ended_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
+    # Null on placements ended before reasons were categorised: "not given".
+    ended_reason_category = models.CharField(
+        _("reason category"),
+        max_length=30,
+        choices=PlacementEndReason.choices,
+        null=True,
+        blank=True,
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = PlacementQuerySet.as_manager()
@@ -301,6 +321,10 @@ class Placement(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="ended") | ~Q(ended_reason=""),
                 name="placement_ended_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_reason_category__isnull=True) | Q(status="ended"),
+                name="placement_category_only_when_ended",
             ),
         ]
 

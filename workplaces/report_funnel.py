@@ -2,10 +2,14 @@
 the path, from application to a placement that lasted, and how many paths ended.
 
 It lives in workplaces because its last steps are placements; the steps before them come
-from programmes (the dated status changes and the course's completion rule)."""
+from programmes (the dated status changes and the course's completion rule). Reasons for
+leaving are counted by their kind (a ``LeavingReason`` or ``PlacementEndReason`` chosen when
+the path or placement ended), never from the free text beside them, which can identify a
+person."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -15,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from peersupport import charts
+from peersupport import charts, smallnumbers
 from peersupport.reports import figures
 from peersupport.reports.registry import (
     Definition,
@@ -27,11 +31,12 @@ from peersupport.reports.registry import (
     SectionContent,
     register_section,
 )
+from peersupport.smallnumbers import Figure, Status
 from programmes.completion import Standing
-from programmes.models import Cohort, Participant, ParticipantStatus, StatusChange
-from programmes.reports import standings_of
+from programmes.models import LeavingReason, Participant, ParticipantStatus, StatusChange
+from programmes.reports import STANDINGS, _in_order, cohorts_in_period, standings_of
 
-from .models import Employer, Placement, PlacementStatus
+from .models import Employer, Placement, PlacementEndReason, PlacementStatus
 
 RETENTION_MONTHS = (6, 12)
 # The stages a path can end from, in the order of the path.
@@ -47,6 +52,10 @@ ENDED_FROM = (
 ENDED_AS = (ParticipantStatus.DECLINED, ParticipantStatus.LEFT)
 # Ended placements by how long they lasted: under 6 months, 6 to 12, 12 or more.
 LENGTH_LIMITS = (6, 12)
+# Rows of the reasons tables: each kind, then the ones ended before kinds were recorded.
+PATH_REASONS = (*LeavingReason.values, None)
+PLACEMENT_REASONS = (*PlacementEndReason.values, None)
+COMPLETED_STEP = 2
 
 
 @dataclass
@@ -99,7 +108,34 @@ def _placements(scope: ReportScope, today: dt.date) -> Placements:
     return result
 
 
-def _step_counts(scope: ReportScope, placements: Placements) -> dict[int, list[int]]:
+@dataclass
+class Steps:
+    """Per region: the people reaching each step in the period (applied, enrolled,
+    completed the course, certified, placed, still placed at 6 and at 12 months); and the
+    regions whose course table hides the Complete figure of a cohort that ended in the
+    period, whose "completed the course" could give it away."""
+
+    counts: dict[int, list[int]]
+    completion_withheld: set[int]
+
+
+def _withholds_completion(standings: list, ended: set[int]) -> bool:
+    """Whether the course section's table, protected as it protects it (one row per cohort
+    of the region, in its order, by ``STANDINGS``), hides the Complete figure of a cohort
+    whose pk is in ``ended``. The funnel's "completed the course" is about the sum of those
+    figures, so beside a hidden one it could pin it down."""
+    ordered = _in_order(standings)
+    table = smallnumbers.protect_table(
+        [[item.count(standing) for standing in STANDINGS] for item in ordered]
+    )
+    return any(
+        row[STANDINGS.index(Standing.COMPLETE)].suppressed
+        for item, row in zip(ordered, table.cells, strict=True)
+        if item.cohort.pk in ended
+    )
+
+
+def _step_counts(scope: ReportScope, placements: Placements) -> Steps:
     """People per region reaching, in the period: applied, enrolled, completed the course,
     certified, placed, still placed at 6 and at 12 months."""
     people: dict[int, list[set[int]]] = {pk: [set() for _s in range(7)] for pk in scope.region_ids}
@@ -120,9 +156,16 @@ def _step_counts(scope: ReportScope, placements: Placements) -> dict[int, list[i
         .distinct()
     ):
         people[region_id][steps[to_status]].add(participant_id)
-    ended_cohorts = Cohort.objects.in_regions(scope.region_ids).filter(end_date__range=period)
-    for item in standings_of(ended_cohorts):
-        people[item.cohort.region_id][2].update(
+    # Every cohort of the course table, for its protection; the completers counted are
+    # those of the cohorts whose last day is in the period.
+    standings_by_region: dict[int, list] = {pk: [] for pk in scope.region_ids}
+    ended: set[int] = set()
+    for item in standings_of(cohorts_in_period(scope)):
+        standings_by_region[item.cohort.region_id].append(item)
+        if item.cohort.end_date is None or not scope.start <= item.cohort.end_date <= scope.end:
+            continue
+        ended.add(item.cohort.pk)
+        people[item.cohort.region_id][COMPLETED_STEP].update(
             item.participant_ids[enrolment_id]
             for enrolment_id, progress in item.progress.items()
             if progress.standing == Standing.COMPLETE
@@ -131,11 +174,30 @@ def _step_counts(scope: ReportScope, placements: Placements) -> dict[int, list[i
         people[region_id][4] = placements.placed[region_id]
         for index, months in enumerate(RETENTION_MONTHS):
             people[region_id][5 + index] = placements.retention[region_id][months][1]
-    return {pk: [len(step) for step in steps_] for pk, steps_ in people.items()}
+    return Steps(
+        counts={pk: [len(step) for step in steps_] for pk, steps_ in people.items()},
+        completion_withheld={
+            pk
+            for pk, standings in standings_by_region.items()
+            if _withholds_completion(standings, ended)
+        },
+    )
 
 
-def _ended_paths(scope: ReportScope) -> dict[int, list[list[int]]]:
-    counts = {pk: [[0, 0] for _s in ENDED_FROM] for pk in scope.region_ids}
+@dataclass
+class Ended:
+    """Per region, counts of the paths or placements that ended in the period: by the step
+    (or length) they ended at, and by the kind of reason; each a table of rows × columns."""
+
+    by_step: dict[int, list[list[int]]]
+    by_reason: dict[int, list[list[int]]]
+
+
+def _ended_paths(scope: ReportScope) -> Ended:
+    ended = Ended(
+        by_step={pk: [[0] * len(ENDED_AS) for _s in ENDED_FROM] for pk in scope.region_ids},
+        by_reason={pk: [[0] * len(ENDED_AS) for _r in PATH_REASONS] for pk in scope.region_ids},
+    )
     for row in (
         StatusChange.objects.filter(
             participant__region_id__in=scope.region_ids,
@@ -143,13 +205,15 @@ def _ended_paths(scope: ReportScope) -> dict[int, list[list[int]]]:
             from_status__in=ENDED_FROM,
             changed_at__date__range=(scope.start, scope.end),
         )
-        .values("participant__region_id", "from_status", "to_status")
+        .values("participant__region_id", "from_status", "to_status", "reason_category")
         .annotate(changes=Count("pk"))
     ):
-        counts[row["participant__region_id"]][ENDED_FROM.index(row["from_status"])][
-            ENDED_AS.index(row["to_status"])
-        ] = row["changes"]
-    return counts
+        region_id, column = row["participant__region_id"], ENDED_AS.index(row["to_status"])
+        ended.by_step[region_id][ENDED_FROM.index(row["from_status"])][column] += row["changes"]
+        ended.by_reason[region_id][PATH_REASONS.index(row["reason_category"])][column] += row[
+            "changes"
+        ]
+    return ended
 
 
 def _length_band(start: dt.date, end: dt.date) -> int:
@@ -165,19 +229,28 @@ def _length_band(start: dt.date, end: dt.date) -> int:
     )
 
 
-def _ended_placements(scope: ReportScope) -> dict[int, list[list[int]]]:
+def _ended_placements(scope: ReportScope) -> Ended:
     employers = Employer.values
-    counts = {
-        pk: [[0] * len(employers) for _b in range(len(LENGTH_LIMITS) + 1)]
-        for pk in scope.region_ids
-    }
-    for region_id, employer, start, end in (
+    ended = Ended(
+        by_step={
+            pk: [[0] * len(employers) for _b in range(len(LENGTH_LIMITS) + 1)]
+            for pk in scope.region_ids
+        },
+        by_reason={
+            pk: [[0] * len(employers) for _r in PLACEMENT_REASONS] for pk in scope.region_ids
+        },
+    )
+    for region_id, employer, start, end, reason in (
         _started_placements(scope)
         .filter(status=PlacementStatus.ENDED, end_date__range=(scope.start, scope.end))
-        .values_list("participant__region_id", "employer", "start_date", "end_date")
+        .values_list(
+            "participant__region_id", "employer", "start_date", "end_date", "ended_reason_category"
+        )
     ):
-        counts[region_id][_length_band(start, end)][employers.index(employer)] += 1
-    return counts
+        column = employers.index(employer)
+        ended.by_step[region_id][_length_band(start, end)][column] += 1
+        ended.by_reason[region_id][PLACEMENT_REASONS.index(reason)][column] += 1
+    return ended
 
 
 def _step_labels() -> list[str]:
@@ -192,15 +265,70 @@ def _step_labels() -> list[str]:
     ]
 
 
-def _funnel_table(scope: ReportScope, steps: dict[int, list[int]]) -> ReportTable:
-    return figures.figure_table(
+def _funnel_table(scope: ReportScope, steps: Steps) -> ReportTable:
+    """The steps, each figure protected on its own; "completed the course" is hidden ("x")
+    where a region's course table hides a Complete figure it sums (nationally: any region's),
+    whatever its size, so the "x" itself says nothing."""
+    table = figures.figure_table(
         scope,
         caption=_("Recruitment funnel: people who reached each step in the period"),
         row_header=_("Step"),
         row_labels=_step_labels(),
         columns=[_("People")],
-        counts_by_region={pk: [[count] for count in counts] for pk, counts in steps.items()},
+        counts_by_region={pk: [[count] for count in counts] for pk, counts in steps.counts.items()},
     )
+    if steps.completion_withheld:
+        completed = table.rows[COMPLETED_STEP]
+        table.rows[COMPLETED_STEP] = ReportRow(
+            completed.label, [Figure(None, Status.HIDDEN, smallnumbers.threshold())]
+        )
+    return table
+
+
+def _with_reasons(
+    scope: ReportScope,
+    *,
+    caption: str,
+    labels: list[str],
+    columns: list[str],
+    ended: Ended,
+    beside: ReportTable,
+    note: str,
+) -> tuple[ReportTable, ReportTable]:
+    """The table ``beside`` (the things that ended by step or length) and the table of
+    ``ended.by_reason``. Their grand totals are one number, so where one table hides it and
+    the other shows it (only when the protection has had to reach the total, since a small
+    total is "<5" in both), the table showing it is withheld whole: its figures would give
+    the other's hidden total away, and through it the figures that total protects."""
+    table = figures.count_table(
+        scope,
+        caption=caption,
+        row_header=_("Kind of reason"),
+        row_labels=[*labels, _("Not given")],
+        columns=columns,
+        counts_by_region=ended.by_reason,
+        note=note,
+    )
+    if beside.rows[-1].cells[-1].suppressed == table.rows[-1].cells[-1].suppressed:
+        return beside, table
+    withheld = Figure(None, Status.HIDDEN, smallnumbers.threshold())
+
+    def whole(shown: ReportTable) -> ReportTable:
+        return dataclasses.replace(
+            shown,
+            rows=[
+                ReportRow(
+                    row.label,
+                    [withheld if isinstance(cell, Figure) else cell for cell in row.cells],
+                    total=row.total,
+                )
+                for row in shown.rows
+            ],
+        )
+
+    if beside.rows[-1].cells[-1].suppressed:
+        return beside, whole(table)
+    return whole(beside), table
 
 
 def _retention_table(scope: ReportScope, placements: Placements) -> ReportTable:
@@ -267,24 +395,40 @@ def build(scope: ReportScope) -> SectionContent:
         definitions=_definitions(),
         empty_text=_("No one applied, took a step on the path or left it in this period."),
     )
-    reached = [*steps.values(), *(sum(rows, []) for rows in ended_paths.values())]
-    reached += [sum(rows, []) for rows in ended_placements.values()]
+    reached = [*steps.counts.values(), *(sum(rows, []) for rows in ended_paths.by_step.values())]
+    reached += [sum(rows, []) for rows in ended_placements.by_step.values()]
     if not any(map(any, reached)):
         return content
     funnel = _funnel_table(scope, steps)
-    content.blocks = [
-        _chart(funnel),
-        funnel,
-        _retention_table(scope, placements),
-        figures.count_table(
+    path_columns = [ParticipantStatus(status).label for status in ENDED_AS]
+    paths_by_step, paths_by_reason = _with_reasons(
+        scope,
+        caption=_("Paths that ended in the period, by the kind of reason"),
+        labels=[LeavingReason(reason).label for reason in LeavingReason.values],
+        columns=path_columns,
+        ended=ended_paths,
+        beside=figures.count_table(
             scope,
             caption=_("Paths that ended in the period, by the step they ended at"),
             row_header=_("Status before"),
             row_labels=[ParticipantStatus(status).label for status in ENDED_FROM],
-            columns=[ParticipantStatus(status).label for status in ENDED_AS],
-            counts_by_region=ended_paths,
+            columns=path_columns,
+            counts_by_region=ended_paths.by_step,
         ),
-        figures.count_table(
+        note=_(
+            "The kind of reason chosen when the path ended; the reason written beside it can "
+            "identify a person and is not printed. Not given: paths that ended before kinds "
+            "of reason were recorded."
+        ),
+    )
+    employer_columns = [Employer(employer).label for employer in Employer.values]
+    placements_by_length, placements_by_reason = _with_reasons(
+        scope,
+        caption=_("Placements that ended in the period, by the kind of reason"),
+        labels=[PlacementEndReason(reason).label for reason in PlacementEndReason.values],
+        columns=employer_columns,
+        ended=ended_placements,
+        beside=figures.count_table(
             scope,
             caption=_("Placements that ended in the period, by how long they had lasted"),
             row_header=_("Length"),
@@ -293,13 +437,23 @@ def build(scope: ReportScope) -> SectionContent:
                 _("6 to 12 months"),
                 _("12 months or more"),
             ],
-            columns=[Employer(employer).label for employer in Employer.values],
-            counts_by_region=ended_placements,
-            note=_(
-                "The reasons for ending are written as free text, which can identify a "
-                "person, so they are not printed or counted here."
-            ),
+            columns=employer_columns,
+            counts_by_region=ended_placements.by_step,
         ),
+        note=_(
+            "The kind of reason chosen when the placement ended; the reason written beside it "
+            "can identify a person and is not printed. Not given: placements that ended before "
+            "kinds of reason were recorded."
+        ),
+    )
+    content.blocks = [
+        _chart(funnel),
+        funnel,
+        _retention_table(scope, placements),
+        paths_by_step,
+        paths_by_reason,
+        placements_by_length,
+        placements_by_reason,
     ]
     return content
 
@@ -326,7 +480,10 @@ def _definitions() -> list[Definition]:
             _(
                 "People enrolled (status Enrolled) in a cohort whose last course day is within "
                 "the period and who meet the cohort's completion rule from the attendance "
-                "recorded when the report is made (see Standing in the course section)."
+                "recorded when the report is made (see Standing in the course section). Shown "
+                "as x, whatever its size, wherever the course section's table of cohorts hides "
+                "the Complete figure of one of those cohorts (nationally: in any region's "
+                "report), since the sum could give that figure away."
             ),
         ),
         Definition(
@@ -359,8 +516,14 @@ def _definitions() -> list[Definition]:
             _("Paths that ended"),
             _(
                 "Status changes to Declined or Left within the period, by the status the person "
-                "had before. A person whose path ended twice in the period counts twice. The "
-                "reasons given are free text and are not printed."
+                "had before, and by the kind of reason chosen when the path ended (got work or "
+                "studies elsewhere, own health, personal circumstances or moved, the role did "
+                "not suit, did not complete the course, no placement available, other; not "
+                "given for paths that ended before kinds were recorded). A person whose path "
+                "ended twice in the period counts twice. The reasons written beside the kind "
+                "are free text and are neither printed nor counted. The two tables count the "
+                "same changes: where one has to hide its total and the other would show it, "
+                "the other is printed with every figure as x."
             ),
         ),
         Definition(
@@ -368,7 +531,14 @@ def _definitions() -> list[Definition]:
             _(
                 "Placements that began (as above) and whose end date is within the period, by "
                 "their length from the start date to the end date (under 6 months, 6 months up "
-                "to 12 months, 12 months or more) and by the employer of record."
+                "to 12 months, 12 months or more), and by the kind of reason chosen when it "
+                "ended (the agreed period ended, got other work or studies, own health, the "
+                "workplace ended it or no funding, the role did not suit, other; not given for "
+                "placements that ended before kinds were recorded); both by the employer of "
+                "record. The reasons written beside the kind are free text and are neither "
+                "printed nor counted. The two tables count the same placements: where one has "
+                "to hide its total and the other would show it, the other is printed with "
+                "every figure as x."
             ),
         ),
         Definition(

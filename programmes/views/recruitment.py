@@ -129,6 +129,7 @@ def participant_status(request, pk: int):
                 participant=participant,
                 to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
+                reason_category=form.cleaned_data["reason_category"],
             )
         except ValidationError as error:
             add_action_error(form, error)

@@ -72,5 +72,7 @@ def test_recruitment_template_and_event_pages_are_accessible_on_a_phone(
     page.locator("form[action$='/status/'] [type=submit]").click()
     expect(page.locator("#id_reason")).to_have_class(re.compile(r"\bis-invalid\b"))
     expect(page.locator("[id^=error_][id$=_id_reason]")).to_be_visible()
+    expect(page.locator("#id_reason_category")).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(page.locator("[id^=error_][id$=_id_reason_category]")).to_be_visible()
     expect(page.locator("#id_to_status")).to_have_value("declined")
     assert_fits_and_accessible(page)

@@ -217,7 +217,9 @@ def test_ending_a_placement_cancels_its_pending_invitations_and_their_emails(
     )
     answering.invitations.update(status=InvitationStatus.STARTED)
 
-    workplace_actions.end_placement(actor=coordinator, placement=placement, reason="Avbruten")
+    workplace_actions.end_placement(
+        actor=coordinator, placement=placement, reason="Avbruten", reason_category="other"
+    )
 
     cancelled = waiting.invitations.get()
     assert cancelled.status == InvitationStatus.CANCELLED

@@ -124,7 +124,11 @@ def test_a_peer_supporter_whose_placement_ended_prints_no_more(
     participant = certified_participant(stockholm, person)
     placement = active_placement(coordinator, unit_manager, workplace, participant)
     workplace_actions.end_placement(
-        actor=coordinator, placement=placement, end_date=timezone.localdate(), reason="Flyttat"
+        actor=coordinator,
+        placement=placement,
+        end_date=timezone.localdate(),
+        reason="Flyttat",
+        reason_category="work_or_studies",
     )
 
     with pytest.raises(ValidationError):

@@ -58,6 +58,7 @@ def leaver(coordinator, stockholm, applicant):
         participant=applicant,
         to_status=ParticipantStatus.LEFT,
         reason="Cecilia flyttar till Umeå",
+        reason_category="personal",
     )
     applicant.refresh_from_db()
     return applicant

@@ -8,6 +8,7 @@ from programmes import actions
 from programmes.models import (
     ENDING_STATUSES,
     STATUS_TRANSITIONS,
+    LeavingReason,
     Participant,
     ParticipantStatus,
 )
@@ -35,10 +36,11 @@ def participant_at(
     *,
     full_name: str,
     reason: str = "Test",
+    reason_category: str = LeavingReason.OTHER,
     **fields,
 ) -> Participant:
     """A participant registered by ``coordinator`` and walked step by step to ``status``; an
-    ending step gives ``reason``."""
+    ending step gives ``reason`` and ``reason_category``."""
     email = fields.pop("email", None) or f"{full_name.replace(' ', '.').lower()}@example.org"
     participant = actions.register_applicant(
         actor=coordinator,
@@ -55,5 +57,6 @@ def participant_at(
             participant=participant,
             to_status=step,
             reason=reason if step in ENDING_STATUSES else "",
+            reason_category=reason_category if step in ENDING_STATUSES else None,
         )
     return participant

@@ -10,6 +10,7 @@ from programmes.models import (
     CohortStatus,
     CourseTemplate,
     EnrolmentStatus,
+    LeavingReason,
     ParticipantStatus,
 )
 
@@ -59,17 +60,40 @@ def test_path_records_who_when_and_requires_a_reason_to_end(coordinator, stockho
             actor=coordinator, participant=person, to_status=ParticipantStatus.DECLINED
         )
     assert "reason" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        actions.change_status(
+            actor=coordinator,
+            participant=person,
+            to_status=ParticipantStatus.DECLINED,
+            reason="Valde annat arbete",
+        )
+    assert "reason_category" in error.value.message_dict
     actions.change_status(
         actor=coordinator,
         participant=person,
         to_status=ParticipantStatus.DECLINED,
         reason="Valde annat arbete",
+        reason_category=LeavingReason.WORK_OR_STUDIES,
     )
-    changes = list(person.status_changes.values_list("to_status", "changed_by", "reason"))
+    changes = list(
+        person.status_changes.values_list("to_status", "changed_by", "reason", "reason_category")
+    )
     assert changes == [
-        ("applicant", coordinator.pk, ""),
-        ("declined", coordinator.pk, "Valde annat arbete"),
+        ("applicant", coordinator.pk, "", None),
+        ("declined", coordinator.pk, "Valde annat arbete", "work_or_studies"),
     ]
+
+
+def test_a_step_that_does_not_end_the_path_keeps_no_reason_category(coordinator, stockholm):
+    """Only an ending step carries a kind of reason; one given to another step is dropped."""
+    person = accepted(coordinator, stockholm, "Eli Sten")
+    actions.change_status(
+        actor=coordinator,
+        participant=person,
+        to_status=ParticipantStatus.TRAINEE,
+        reason_category=LeavingReason.OTHER,
+    )
+    assert person.status_changes.last().reason_category is None
 
 
 def test_an_applicant_cannot_jump_to_certified(coordinator, stockholm):
@@ -100,6 +124,7 @@ def test_another_regions_coordinator_cannot_act(coordinator, other_coordinator, 
             participant=person,
             to_status=ParticipantStatus.LEFT,
             reason="x",
+            reason_category=LeavingReason.OTHER,
         )
 
 

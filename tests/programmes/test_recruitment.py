@@ -6,7 +6,7 @@ from django.urls import reverse
 from peersupport.accounts.models import Membership, Role
 from peersupport.audit.models import AuditAction, AuditEvent
 from programmes import actions
-from programmes.models import CourseTemplate, Participant, ParticipantStatus
+from programmes.models import CourseTemplate, LeavingReason, Participant, ParticipantStatus
 from tests.factories import MembershipFactory
 
 from .participant_paths import participant_at
@@ -313,7 +313,11 @@ def test_the_record_shows_history_cohorts_certificates_and_events(
         actor=coordinator, invitation=came.invitations.get(), attended=True
     )
     actions.change_status(
-        actor=coordinator, participant=alva, to_status="left", reason="Flyttar utomlands"
+        actor=coordinator,
+        participant=alva,
+        to_status="left",
+        reason="Flyttar utomlands",
+        reason_category=LeavingReason.PERSONAL,
     )
 
     response = client_for(coordinator).get(detail_url(alva))
@@ -329,6 +333,7 @@ def test_the_record_shows_history_cohorts_certificates_and_events(
     ]
     page = response.content.decode()
     assert "Flyttar utomlands" in page
+    assert str(LeavingReason.PERSONAL.label) in page
     assert coordinator.full_name in page
     assert reverse("programmes:cohort_detail", args=[cohort.pk]) in page
     assert reverse("programmes:certificate_pdf", args=[certificate.pk]) in page
@@ -380,7 +385,8 @@ def test_declining_without_a_reason_shows_the_message_next_to_the_field(
     and the chosen status still selected; nothing changes."""
     alva = participant_at(coordinator, stockholm, full_name="Alva Ek")
     response = client_for(coordinator).post(
-        status_url(alva), {"to_status": "declined", "reason": "   "}
+        status_url(alva),
+        {"to_status": "declined", "reason_category": "own_health", "reason": "   "},
     )
     assert response.status_code == 200
     form = response.context["status_form"]
@@ -390,6 +396,39 @@ def test_declining_without_a_reason_shows_the_message_next_to_the_field(
     assert '<option value="declined" selected>' in page
     alva.refresh_from_db()
     assert alva.status == ParticipantStatus.APPLICANT
+
+
+@pytest.mark.english
+def test_ending_a_path_without_a_kind_of_reason_is_refused_at_the_field(
+    coordinator, stockholm, client_for
+):
+    """Leaving needs a kind of reason: the message stands at that field, the typed
+    reason and the chosen status are kept, and nothing changes."""
+    alva = participant_at(coordinator, stockholm, full_name="Alva Ek")
+    response = client_for(coordinator).post(
+        status_url(alva), {"to_status": "left", "reason_category": "", "reason": "Min text"}
+    )
+    assert response.status_code == 200
+    form = response.context["status_form"]
+    assert form.errors == {
+        "reason_category": ["Choose the kind of reason when the path ends here."]
+    }
+    page = response.content.decode()
+    assert "Min text</textarea>" in page
+    assert '<option value="left" selected>' in page
+    alva.refresh_from_db()
+    assert alva.status == ParticipantStatus.APPLICANT
+
+
+def test_a_path_ended_through_the_form_keeps_its_kind_of_reason(coordinator, stockholm, client_for):
+    """The kind of reason chosen on the form is stored with the step that ends the path."""
+    alva = participant_at(coordinator, stockholm, full_name="Alva Ek")
+    client_for(coordinator).post(
+        status_url(alva),
+        {"to_status": "declined", "reason_category": "no_placement", "reason": "Ingen plats"},
+    )
+    change = alva.status_changes.last()
+    assert (change.to_status, change.reason_category) == ("declined", "no_placement")
 
 
 def test_a_typed_reason_is_kept_when_the_change_is_refused(coordinator, stockholm, client_for):

@@ -220,7 +220,11 @@ def build_region_half_year(
         until = left_on if number == 5 else None
         _log_sessions(placement, every_days=9 + number % 4, offset=number, until=until)
     workplace_actions.end_placement(
-        actor=coordinator, placement=placements[5], reason="Började studera", end_date=left_on
+        actor=coordinator,
+        placement=placements[5],
+        reason="Började studera",
+        reason_category="work_or_studies",
+        end_date=left_on,
     )
 
     # Follow-ups: the one-month review answered by both sides for the first four

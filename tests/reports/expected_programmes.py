@@ -20,11 +20,12 @@ from programmes.models import (
     Cohort,
     Enrolment,
     EnrolmentStatus,
+    LeavingReason,
     Participant,
     ParticipantStatus,
     StatusChange,
 )
-from workplaces.models import Employer, Placement, PlacementStatus
+from workplaces.models import Employer, Placement, PlacementEndReason, PlacementStatus
 
 Rows = list[tuple[str, list[str]]]
 PRESENT, ABSENT, EXCUSED = (
@@ -86,22 +87,47 @@ def _count_rows(labels: list[str], counts: list[list[int]]) -> Rows:
     return rows
 
 
-# Course -------------------------------------------------------------------------------
+def _twin_rows(first: Rows, second: Rows) -> tuple[Rows, Rows]:
+    """Two tables of the same things (same grand total): where one hides the total and the
+    other shows it, the one showing it is printed with every figure as "x"."""
+    hidden = [rows[-1][1][-1] in ("x", "<5") for rows in (first, second)]
+    if hidden[0] == hidden[1]:
+        return first, second
+
+    def withheld(rows: Rows) -> Rows:
+        return [(label, ["" if cell == "" else "x" for cell in cells]) for label, cells in rows]
+
+    return (withheld(first), second) if hidden[1] else (first, withheld(second))
 
 
-def course_tables(region, start: dt.date, end: dt.date) -> dict[str, Rows]:
+def _cohorts_by_standing(region, start: dt.date, end: dt.date):
+    """The cohorts with a course day in the period, in the course table's order, and their
+    enrolled trainees' counts by standing (complete, on track, at risk)."""
     cohorts = [
         cohort
         for cohort in Cohort.objects.filter(region=region).order_by("start_date", "name", "pk")
         if cohort.start_date <= end and (cohort.end_date or cohort.start_date) >= start
     ]
+    counts = []
+    for cohort in cohorts:
+        standings = [
+            standing(enrolment)
+            for enrolment in cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED)
+        ]
+        counts.append([standings.count(s) for s in ("complete", "on_track", "at_risk")])
+    return cohorts, counts
+
+
+# Course -------------------------------------------------------------------------------
+
+
+def course_tables(region, start: dt.date, end: dt.date) -> dict[str, Rows]:
+    cohorts, counts = _cohorts_by_standing(region, start, end)
     if not cohorts:
         return {}
-    labels, counts, behind = [], [], []
+    labels, behind = [], []
     for cohort in cohorts:
         enrolments = list(cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED))
-        standings = [standing(enrolment) for enrolment in enrolments]
-        counts.append([standings.count(s) for s in ("complete", "on_track", "at_risk")])
         marks = Attendance.objects.filter(enrolment__in=enrolments)
         behind.append((marks.filter(status=PRESENT).count(), marks.count()))
         last_day = cohort.end_date or cohort.start_date
@@ -185,6 +211,14 @@ def funnel_tables(region, start: dt.date, end: dt.date) -> dict[str, Rows]:
             if standing(enrolment) == "complete"
         }
     )
+    cohorts, by_standing = _cohorts_by_standing(region, start, end)
+    course_table = smallnumbers.protect_table(by_standing)
+    # The course table hides a Complete figure that "completed the course" sums.
+    completion_withheld = any(
+        cells[0].suppressed
+        for cohort, cells in zip(cohorts, course_table.cells, strict=True)
+        if cohort.end_date is not None and start <= cohort.end_date <= end
+    )
     certified = _people_with_change(
         region,
         start,
@@ -216,15 +250,19 @@ def funnel_tables(region, start: dt.date, end: dt.date) -> dict[str, Rows]:
         "alumni",
     ]
     ended = [[0, 0] for _status in ended_from]
+    path_kinds = [*LeavingReason.values, None]
+    path_reasons = [[0, 0] for _kind in path_kinds]
     for change in StatusChange.objects.filter(
         participant__region=region, to_status__in=("declined", "left")
     ):
         if start <= timezone.localdate(change.changed_at) <= end:
-            ended[ended_from.index(change.from_status)][
-                ("declined", "left").index(change.to_status)
-            ] += 1
+            column = ("declined", "left").index(change.to_status)
+            ended[ended_from.index(change.from_status)][column] += 1
+            path_reasons[path_kinds.index(change.reason_category)][column] += 1
     employers = list(Employer.values)
     lengths = [[0] * len(employers) for _band in range(3)]
+    placement_kinds = [*PlacementEndReason.values, None]
+    placement_reasons = [[0] * len(employers) for _kind in placement_kinds]
     for placement in placements:
         if placement.status != PlacementStatus.ENDED or not start <= placement.end_date <= end:
             continue
@@ -237,6 +275,9 @@ def funnel_tables(region, start: dt.date, end: dt.date) -> dict[str, Rows]:
             else 2
         )
         lengths[band][employers.index(placement.employer)] += 1
+        placement_reasons[placement_kinds.index(placement.ended_reason_category)][
+            employers.index(placement.employer)
+        ] += 1
 
     if not any(steps) and not any(map(any, ended)) and not any(map(any, lengths)):
         return {}
@@ -263,16 +304,34 @@ def funnel_tables(region, start: dt.date, end: dt.date) -> dict[str, Rows]:
         "Still placed 6 months after the start",
         "Still placed 12 months after the start",
     ]
+    funnel_rows = [
+        (label, [_text(smallnumbers.figure(count))])
+        for label, count in zip(step_labels, steps, strict=True)
+    ]
+    if completion_withheld:
+        funnel_rows[2] = ("Completed the course", ["x"])
+    paths_by_step, paths_by_reason = _twin_rows(
+        _count_rows([str(ParticipantStatus(status).label) for status in ended_from], ended),
+        _count_rows(
+            [*(str(LeavingReason(kind).label) for kind in LeavingReason.values), "Not given"],
+            path_reasons,
+        ),
+    )
+    placements_by_length, placements_by_reason = _twin_rows(
+        _count_rows(["Under 6 months", "6 to 12 months", "12 months or more"], lengths),
+        _count_rows(
+            [
+                *(str(PlacementEndReason(kind).label) for kind in PlacementEndReason.values),
+                "Not given",
+            ],
+            placement_reasons,
+        ),
+    )
     return {
-        "Recruitment funnel: people who reached each step in the period": [
-            (label, [_text(smallnumbers.figure(count))])
-            for label, count in zip(step_labels, steps, strict=True)
-        ],
+        "Recruitment funnel: people who reached each step in the period": funnel_rows,
         "Placements 6 and 12 months after their start": retention_rows,
-        "Paths that ended in the period, by the step they ended at": _count_rows(
-            [str(ParticipantStatus(status).label) for status in ended_from], ended
-        ),
-        "Placements that ended in the period, by how long they had lasted": _count_rows(
-            ["Under 6 months", "6 to 12 months", "12 months or more"], lengths
-        ),
+        "Paths that ended in the period, by the step they ended at": paths_by_step,
+        "Paths that ended in the period, by the kind of reason": paths_by_reason,
+        "Placements that ended in the period, by how long they had lasted": placements_by_length,
+        "Placements that ended in the period, by the kind of reason": placements_by_reason,
     }

@@ -147,6 +147,7 @@ def stockholm_data(coordinator, unit_manager, stockholm):
         actor=coordinator,
         placement=leaver,
         reason="Flyttade",
+        reason_category="other",
         end_date=TODAY - dt.timedelta(days=10),
     )
     answer(alone.reviews.order_by("due_on").first(), coordinator, unit_manager)

@@ -153,13 +153,19 @@ def build_region(region: Region, *, tag: str) -> RegionState:
         support_needs="Mer tid för handledning",
         comments=REVIEW_COMMENT,
     )
-    workplaces.end_placement(actor=coordinator, placement=placement, reason=LEAVING_REASON)
+    workplaces.end_placement(
+        actor=coordinator,
+        placement=placement,
+        reason=LEAVING_REASON,
+        reason_category="work_or_studies",
+    )
     leaver.refresh_from_db()
     programmes.change_status(
         actor=coordinator,
         participant=leaver,
         to_status=ParticipantStatus.LEFT,
         reason=LEAVING_REASON,
+        reason_category="work_or_studies",
     )
     for person in (declined, withdrawn, in_process, leaver, stayer):
         person.refresh_from_db()

@@ -260,7 +260,11 @@ def test_a_trainee_who_left_keeps_course_attendance_without_the_reasons(stockhol
     programmes.withdraw(actor=coordinator, enrolment=enrolment, reason=LEAVING_REASON)
     person.refresh_from_db()
     programmes.change_status(
-        actor=coordinator, participant=person, to_status=ParticipantStatus.LEFT, reason="Slutat"
+        actor=coordinator,
+        participant=person,
+        to_status=ParticipantStatus.LEFT,
+        reason="Slutat",
+        reason_category="other",
     )
 
     runs = counts(thin_due_records(now=months_ahead(25)))

@@ -10,6 +10,7 @@ from tests.factories import certified_participant, make_workplace_ready
 from workplaces import actions
 from workplaces.models import (
     Employer,
+    PlacementEndReason,
     PlacementStatus,
     Principal,
     ReadinessItem,
@@ -163,8 +164,22 @@ def test_ending_the_last_placement_returns_the_person_to_certified(
     actions.agree_placement(actor=coordinator, placement=placement)
     actions.agree_placement(actor=unit_manager, placement=placement)
     with pytest.raises(ValidationError):
-        actions.end_placement(actor=unit_manager, placement=placement, reason="")
-    actions.end_placement(actor=unit_manager, placement=placement, reason="Projektet slut")
+        actions.end_placement(
+            actor=unit_manager, placement=placement, reason="", reason_category="period_ended"
+        )
+    with pytest.raises(ValidationError) as error:
+        actions.end_placement(
+            actor=unit_manager, placement=placement, reason="Projektet slut", reason_category=""
+        )
+    assert "reason_category" in error.value.message_dict
+    actions.end_placement(
+        actor=unit_manager,
+        placement=placement,
+        reason="Projektet slut",
+        reason_category=PlacementEndReason.PERIOD_ENDED,
+    )
+    placement.refresh_from_db()
+    assert placement.ended_reason_category == "period_ended"
     person.refresh_from_db()
     assert person.status == ParticipantStatus.CERTIFIED
 

@@ -18,6 +18,7 @@ from workplaces import actions
 from workplaces.models import (
     Employer,
     Placement,
+    PlacementEndReason,
     PlacementStatus,
     Principal,
     ReadinessItem,
@@ -308,12 +309,22 @@ def test_a_placement_is_ended_with_a_reason(
     client = client_for(unit_manager)
     url = reverse("workplaces:placement_end", args=[placement.pk])
     assert client.get(url).context["form"]["end_date"].value() == TODAY
-    response = client.post(url, {"reason": "Projektet avslutades", "end_date": TODAY.isoformat()})
+    response = client.post(
+        url,
+        {
+            "reason_category": "workplace_or_funding",
+            "reason": "Projektet avslutades",
+            "end_date": TODAY.isoformat(),
+        },
+    )
     assert response.status_code == 302
     placement.refresh_from_db()
     person.refresh_from_db()
     assert placement.status == PlacementStatus.ENDED
     assert placement.ended_reason == "Projektet avslutades"
+    assert placement.ended_reason_category == "workplace_or_funding"
+    detail = client.get(reverse("workplaces:placement_detail", args=[placement.pk]))
+    assert str(PlacementEndReason.WORKPLACE_OR_FUNDING.label) in detail.content.decode()
     assert person.status == "certified"
     assert not client.get(url).context["can_end"]
 
@@ -324,9 +335,31 @@ def test_an_end_reason_with_a_phone_number_is_refused_next_to_the_reason(
     placement = active_placement(coordinator, unit_manager, workplace, person)
     url = reverse("workplaces:placement_end", args=[placement.pk])
     reason = "Flyttade, ring 070-123 45 67"
-    response = client_for(coordinator).post(url, {"reason": reason, "end_date": TODAY.isoformat()})
+    response = client_for(coordinator).post(
+        url, {"reason_category": "other", "reason": reason, "end_date": TODAY.isoformat()}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["reason"]
     assert reason in response.content.decode()
+    placement.refresh_from_db()
+    assert placement.status == PlacementStatus.ACTIVE
+
+
+@pytest.mark.english
+def test_ending_a_placement_without_a_kind_of_reason_is_refused_at_the_field(
+    coordinator, unit_manager, workplace, person, client_for
+):
+    """The kind of reason is required: the message stands at that field, the typed reason is
+    kept and the placement goes on."""
+    placement = active_placement(coordinator, unit_manager, workplace, person)
+    url = reverse("workplaces:placement_end", args=[placement.pk])
+    response = client_for(coordinator).post(
+        url, {"reason_category": "", "reason": "Min text", "end_date": TODAY.isoformat()}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "reason_category": ["Choose the kind of reason for ending the placement."]
+    }
+    assert "Min text</textarea>" in response.content.decode()
     placement.refresh_from_db()
     assert placement.status == PlacementStatus.ACTIVE
