@@ -44,6 +44,7 @@ from workplaces.models import (
     Employer,
     FollowUpReview,
     Placement,
+    PlacementEndReason,
     Principal,
     ReadinessItem,
     SessionKind,
@@ -223,7 +224,7 @@ def build_region_half_year(
         actor=coordinator,
         placement=placements[5],
         reason="Började studera",
-        reason_category="work_or_studies",
+        reason_category=PlacementEndReason.OTHER_WORK_OR_STUDIES,
         end_date=left_on,
     )
 
