@@ -37,7 +37,7 @@ def _status_history(subject: DataSubject):
     return [
         item_from(
             change,
-            ["changed_at", "from_status", "to_status", "reason"],
+            ["changed_at", "from_status", "to_status", "reason_category", "reason"],
             title=change.get_to_status_display(),
             extra=[field("changed_by", _("changed by"), change.changed_by or _("The system"))],
         )

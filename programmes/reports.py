@@ -118,7 +118,7 @@ def _percent(numerator: int, denominator: int) -> str:
     return f"{round(100 * numerator / denominator)} %" if denominator else "–"
 
 
-def _in_order(standings: list[CohortStandings]) -> list[CohortStandings]:
+def in_table_order(standings: list[CohortStandings]) -> list[CohortStandings]:
     return sorted(standings, key=lambda s: (s.cohort.start_date, s.cohort.name, s.cohort.pk))
 
 
@@ -128,7 +128,7 @@ def _cohort_table(scope: ReportScope, standings: list[CohortStandings]) -> Repor
     units: dict[int, list[tuple[str, list[int]]]] = {pk: [] for pk in scope.region_ids}
     # (completed, enrolled, days present, days recorded) behind each row of the table.
     behind: dict[int, list[tuple[int, int, int, int]]] = {pk: [] for pk in scope.region_ids}
-    for item in _in_order(standings):
+    for item in in_table_order(standings):
         counts = [item.count(standing) for standing in STANDINGS]
         units[item.cohort.region_id].append((cohort_label(item.cohort), counts))
         behind[item.cohort.region_id].append(
@@ -208,7 +208,7 @@ def _chart(scope: ReportScope, table: ReportTable, standings: list[CohortStandin
         categories=(
             [str(row.label) for row in rows]
             if scope.national
-            else [item.cohort.name for item in _in_order(standings)]
+            else [item.cohort.name for item in in_table_order(standings)]
         ),
         series=[
             charts.Series(label, [row.cells[index] for row in rows])

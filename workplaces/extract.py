@@ -32,7 +32,15 @@ def _placements(subject: DataSubject):
     return [
         item_from(
             placement,
-            ["workplace", "employer", "hours_per_week", "start_date", "end_date", "status"],
+            [
+                "workplace",
+                "employer",
+                "hours_per_week",
+                "start_date",
+                "end_date",
+                "status",
+                "ended_reason_category",
+            ],
             title=placement.workplace.name,
             extra=[
                 field("tasks", _("agreed tasks"), placement.task_labels()),

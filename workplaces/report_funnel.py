@@ -34,7 +34,7 @@ from peersupport.reports.registry import (
 from peersupport.smallnumbers import Figure, Status
 from programmes.completion import Standing
 from programmes.models import LeavingReason, Participant, ParticipantStatus, StatusChange
-from programmes.reports import STANDINGS, _in_order, cohorts_in_period, standings_of
+from programmes.reports import STANDINGS, cohorts_in_period, in_table_order, standings_of
 
 from .models import Employer, Placement, PlacementEndReason, PlacementStatus
 
@@ -124,7 +124,7 @@ def _withholds_completion(standings: list, ended: set[int]) -> bool:
     of the region, in its order, by ``STANDINGS``), hides the Complete figure of a cohort
     whose pk is in ``ended``. The funnel's "completed the course" is about the sum of those
     figures, so beside a hidden one it could pin it down."""
-    ordered = _in_order(standings)
+    ordered = in_table_order(standings)
     table = smallnumbers.protect_table(
         [[item.count(standing) for standing in STANDINGS] for item in ordered]
     )

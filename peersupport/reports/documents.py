@@ -53,7 +53,7 @@ def render_report(
             "report": report,
             "title": report_title(report),
             "sections": sections,
-            "generated_at": formats.date_format(generated_at, "DATETIME_FORMAT"),
+            "generated_at": formats.date_format(generated_at, "j F Y H:i"),
             "language": report.language,
             "small_numbers_note": small_numbers_note(),
         }

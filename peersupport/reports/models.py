@@ -143,8 +143,7 @@ def period_label(kind: str, start: dt.date, end: dt.date) -> str:
         return str(start.year)
     if kind == PeriodKind.MONTH:
         return formats.date_format(start, "F Y")
-    first = formats.date_format(start, "SHORT_DATE_FORMAT")
-    return f"{first}–{formats.date_format(end, 'SHORT_DATE_FORMAT')}"
+    return f"{formats.date_format(start, 'j M Y')}–{formats.date_format(end, 'j M Y')}"
 
 
 class ReportSubscription(models.Model):
