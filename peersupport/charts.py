@@ -36,6 +36,22 @@ def _suppressed(value: float | Figure) -> bool:
     return isinstance(value, Figure) and value.suppressed
 
 
+# DejaVu Sans at 11 units is about this wide per character, on average.
+CHARACTER_WIDTH = 6.5
+
+
+def _axis_label(category: str, *, x: float, y: float, room: float) -> str:
+    """A category's name under its bar, cut short with "…" where it would run into the
+    next one; the full name stays in the text's tooltip (and in the table beside it)."""
+    fits = max(3, int(room / CHARACTER_WIDTH))
+    short = category if len(category) <= fits else category[: fits - 1].rstrip() + "…"
+    tooltip = f"<title>{escape(category)}</title>" if short != category else ""
+    return (
+        f'<text x="{x:.1f}" y="{y}" text-anchor="middle" fill="#333">'
+        f"{escape(short)}{tooltip}</text>"
+    )
+
+
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1
@@ -109,10 +125,7 @@ def stacked_bar_chart(
                 f'<text x="{x + 9:.1f}" y="{my + 7:.1f}" font-size="9" fill="#333">'
                 f"{escape(text)}</text>"
             )
-        parts.append(
-            f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" '
-            f'text-anchor="middle" fill="#333">{escape(category)}</text>'
-        )
+        parts.append(_axis_label(category, x=x + bar_w / 2, y=top + plot_h + 14, room=slot))
     for index, s in enumerate(series):
         lx = left + (index % 2) * (plot_w / 2)
         ly = height + 18 * (index // 2)
@@ -176,9 +189,6 @@ def percent_bar_chart(
             f'<text x="{centre:.1f}" y="{label_y:.1f}" text-anchor="middle" fill="#333">'
             f"{label}</text>"
         )
-        parts.append(
-            f'<text x="{centre:.1f}" y="{baseline + 14}" text-anchor="middle" fill="#333">'
-            f"{escape(category)}</text>"
-        )
+        parts.append(_axis_label(category, x=centre, y=baseline + 14, room=slot))
     parts.append("</svg>")
     return "".join(parts)

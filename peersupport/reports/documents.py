@@ -20,6 +20,8 @@ from .models import Report
 from .registry import ReportChart, ReportSection, SectionContent
 
 PDF_VARIANT = "pdf/ua-1"
+# The generation time on every page and in the workbook: the same in both languages.
+GENERATED_AT_FORMAT = "j F Y H:i"
 # Excel refuses sheet names over 31 characters and these: []:*?/\
 SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
@@ -53,7 +55,7 @@ def render_report(
             "report": report,
             "title": report_title(report),
             "sections": sections,
-            "generated_at": formats.date_format(generated_at, "j F Y H:i"),
+            "generated_at": formats.date_format(generated_at, GENERATED_AT_FORMAT),
             "language": report.language,
             "small_numbers_note": small_numbers_note(),
         }

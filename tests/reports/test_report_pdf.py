@@ -27,7 +27,7 @@ from peersupport.accounts.models import Region
 from peersupport.documents import FetchRefused, SafeURLFetcher
 from peersupport.reports import figures, registry
 from peersupport.reports.actions import produce_report, request_report, scope_of
-from peersupport.reports.documents import render_report, report_title
+from peersupport.reports.documents import GENERATED_AT_FORMAT, render_report, report_title
 from peersupport.reports.models import PeriodKind, Report, ReportStatus
 from peersupport.reports.registry import (
     Definition,
@@ -171,9 +171,9 @@ def render(report: Report, scope: ReportScope) -> Rendered:
         with translation.override(report.language):
             built = registry.build_sections(scope)
             # The generation time is printed to the minute: it is one of these.
-            before = formats.date_format(timezone.localtime(), "DATETIME_FORMAT")
+            before = formats.date_format(timezone.localtime(), GENERATED_AT_FORMAT)
             rendered = render_report(report, built)
-            after = formats.date_format(timezone.localtime(), "DATETIME_FORMAT")
+            after = formats.date_format(timezone.localtime(), GENERATED_AT_FORMAT)
     return Rendered(report, built, rendered.pdf, pdf_pages(rendered.pdf), {before, after}, fetched)
 
 
