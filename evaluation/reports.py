@@ -133,6 +133,9 @@ def _score_name(wave, instrument: str, score: str) -> str:
 def _change_table(scope: ReportScope, entry: RegionalStudyResults) -> ReportTable:
     rows = []
     for line in entry.results.changes:
+        # A pair of waves no one answered both of says nothing: left out, not listed as 0.
+        if not any(line.n_by_region.get(pk) for pk in scope.region_ids):
+            continue
         n = _count(scope, line.n_by_region)
         change = line.unprotected_change
         mean = _described(n, change.mean_diff if change else None)
@@ -155,6 +158,7 @@ def _change_table(scope: ReportScope, entry: RegionalStudyResults) -> ReportTabl
         row_header=_("Score"),
         columns=[_("Pairs"), _("Mean change"), interval_header],
         rows=rows,
+        note="" if rows else _("No one has answered two waves of this study in a row yet."),
     )
 
 
