@@ -362,7 +362,7 @@ def _chart(table: ReportTable) -> ReportChart:
     values = [row.cells[0] for row in table.rows]
     svg = charts.stacked_bar_chart(
         title=_("Recruitment funnel"),
-        categories=[str(number) for number in range(1, len(labels) + 1)],
+        categories=labels,
         series=[charts.Series(str(_("People")), values)],
     )
     described = "; ".join(
@@ -372,7 +372,7 @@ def _chart(table: ReportTable) -> ReportChart:
     return ReportChart(
         svg=svg,
         alt=_(
-            "Bar chart of the recruitment funnel, one numbered bar per step, the height of "
+            "Bar chart of the recruitment funnel, one bar per step in order, the height of "
             "each bar the number of people who reached that step in the period. %(figures)s."
         )
         % {"figures": described},
