@@ -36,7 +36,35 @@ class Frequency(models.TextChoices):
     HALF_YEARLY = "half_yearly", _("Every half-year")
 
 
-class Report(models.Model):
+class QueuedWork(models.Model):
+    """A file asked for in a request and written by a worker: who asked and when, and how
+    far the worker has come (the page's progress and the sweep for lost tasks read it)."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked for by"),
+    )
+    requested_at = models.DateTimeField(_("asked for"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING
+
+
+class Report(QueuedWork):
     """An evaluation report for one region (``region``) or the whole country (no region)
     over a period, written by a worker as a PDF and an ``.xlsx`` workbook."""
 
@@ -56,17 +84,6 @@ class Report(models.Model):
     # The parameters as one key: two requests for the same report while one is being
     # written find the same row (the constraint below).
     parameters_key = models.CharField(_("parameters"), max_length=64, editable=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("asked for by"),
-    )
     subscription = models.ForeignKey(
         "ReportSubscription",
         on_delete=models.SET_NULL,
@@ -75,13 +92,9 @@ class Report(models.Model):
         related_name="reports",
         verbose_name=_("subscription"),
     )
-    requested_at = models.DateTimeField(_("asked for"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="reports/%Y/%m/", blank=True)
     xlsx = models.FileField(_("workbook"), upload_to="reports/%Y/%m/", blank=True)
     page_count = models.PositiveIntegerField(_("pages"), default=0)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("evaluation report")
@@ -126,10 +139,6 @@ class Report(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == ReportStatus.DONE and bool(self.pdf)
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING
 
 
 def period_label(kind: str, start: dt.date, end: dt.date) -> str:
@@ -182,7 +191,7 @@ class ReportSubscription(models.Model):
         return f"{self.user} – {self.region} ({self.get_frequency_display()})"
 
 
-class RegisterExport(models.Model):
+class RegisterExport(QueuedWork):
     """One of the region's register sheets (``kind``: participants, cohorts, placements,
     supervision cadence…) asked for by a coordinator and written by a worker as ``.xlsx``.
     It holds names: asking needs a fresh password and every download is audit-logged."""
@@ -193,23 +202,8 @@ class RegisterExport(models.Model):
     # The key of a sheet the apps register (peersupport.reports.registers).
     kind = models.CharField(_("sheet"), max_length=40)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("asked for by"),
-    )
-    requested_at = models.DateTimeField(_("asked for"), default=timezone.now)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="registers/%Y/%m/", blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("register export")
@@ -241,7 +235,3 @@ class RegisterExport(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == ReportStatus.DONE and bool(self.file)
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING
