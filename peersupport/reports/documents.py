@@ -92,7 +92,7 @@ def render_workbook(
 
     workbook = Workbook()
     about = workbook.active
-    about.title = _sheet_name(_("About"), set())
+    about.title = _sheet_name(_("About this report"), set())
     about.append([report_title(report)])
     about["A1"].font = Font(bold=True, size=14)
     about.append([_("Generated"), generated_at_text])
