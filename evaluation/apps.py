@@ -16,4 +16,5 @@ class EvaluationConfig(AppConfig):
             reports,
             signals,
             slip_tasks,
+            todo,
         )

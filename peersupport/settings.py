@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "peersupport.retention",
     "peersupport.extracts",
     "peersupport.reports",
+    "peersupport.messaging",
+    "peersupport.golive",
     "programmes",
     "workplaces",
     "supervision",

@@ -26,6 +26,8 @@ urlpatterns = [
     path("evaluation/", include("evaluation.urls")),
     path("extracts/", include("peersupport.extracts.urls")),
     path("reports/", include("peersupport.reports.urls")),
+    path("messages/", include("peersupport.messaging.urls")),
+    path("import/", include("peersupport.golive.urls")),
     path("dataprotection/", include("peersupport.dataprotection.urls")),
     path("admin/", admin.site.urls),
 ]

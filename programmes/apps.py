@@ -7,4 +7,13 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        from . import calendar, dataprotection, notifications, register_sheets, reports  # noqa: F401
+        from . import (  # noqa: F401
+            calendar,
+            dataprotection,
+            imports,
+            messaging,
+            notifications,
+            register_sheets,
+            reports,
+            todo,
+        )

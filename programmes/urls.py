@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import cohorts, course_templates, documents, events, recruitment, trainee
+from .views import (
+    cohorts,
+    course_templates,
+    documents,
+    event_upkeep,
+    events,
+    intake,
+    recruitment,
+    trainee,
+    upkeep,
+)
 
 app_name = "programmes"
 
@@ -65,3 +75,4 @@ urlpatterns = [
         name="event_attendance",
     ),
 ]
+urlpatterns += upkeep.urlpatterns + event_upkeep.urlpatterns + intake.urlpatterns

@@ -7,4 +7,11 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from . import calendar, dataprotection, register_sheets, reports  # noqa: F401
+        from . import (  # noqa: F401
+            calendar,
+            dataprotection,
+            messaging,
+            register_sheets,
+            reports,
+            todo,
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cadence, groups, sessions
+from .views import cadence, groups, sessions, upkeep
 
 app_name = "supervision"
 
@@ -25,3 +25,4 @@ urlpatterns = [
     # Cadence: who falls short of supervision twice a month, and why
     path("cadence/", cadence.cadence, name="cadence"),
 ]
+urlpatterns += upkeep.urlpatterns

@@ -10,8 +10,11 @@ class WorkplacesConfig(AppConfig):
         from . import (  # noqa: F401
             calendar,
             dataprotection,
+            imports,
+            messaging,
             notifications,
             register_sheets,
             report_funnel,
             reports,
+            todo,
         )

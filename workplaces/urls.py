@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import placements, sessions, units
+from .views import incidents, placements, sessions, units, upkeep
 
 app_name = "workplaces"
 
@@ -29,3 +29,4 @@ urlpatterns = [
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
 ]
+urlpatterns += upkeep.urlpatterns + incidents.urlpatterns

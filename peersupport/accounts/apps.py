@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from . import checks, dataprotection, signals  # noqa: F401
+        from . import checks, dataprotection, signals, todo  # noqa: F401

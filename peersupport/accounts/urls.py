@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import upkeep_views, views
 
 app_name = "accounts"
 
@@ -11,3 +11,4 @@ urlpatterns = [
     path("profile/", views.profile_edit, name="profile_edit"),
     path("invitation/<str:uidb64>/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]
+urlpatterns += upkeep_views.urlpatterns

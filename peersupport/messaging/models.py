@@ -1,0 +1,3 @@
+"""Messages to groups (issue 12)."""
+
+from django.db import models  # noqa: F401

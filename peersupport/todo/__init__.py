@@ -1,0 +1,1 @@
+"""The to-do registry (issue 12)."""
