@@ -10,6 +10,7 @@ class WorkplacesConfig(AppConfig):
         from . import (  # noqa: F401
             calendar,
             dataprotection,
+            event_audiences,
             imports,
             messaging,
             notifications,

@@ -1,0 +1,1 @@
+"""Issue 12 registrations (a helper fills this in)."""
