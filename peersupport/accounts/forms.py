@@ -83,3 +83,38 @@ class ProfileForm(PrivacyGuardedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
+
+
+class PersonCorrectForm(PrivacyGuardedFormMixin, forms.Form):
+    """A coordinator corrects a person's name, address or language."""
+
+    identifying_fields_allowed = ("email",)
+    person_name_fields = ("full_name",)
+
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, person: User, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"full_name": person.full_name, "email": person.email, "language": person.language},
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+
+class EndMembershipForm(forms.Form):
+    """Confirms ending a role; for a person's last role it offers to close the account."""
+
+    close_account = forms.BooleanField(
+        label=_("Close the account too (this is the person's last role)"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, last_role: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not last_role:
+            del self.fields["close_account"]

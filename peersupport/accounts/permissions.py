@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Region, Role, User
-from .scoping import has_role, has_role_in_region, region_ids_for
+from .scoping import coordinated_region_ids, has_role, has_role_in_region, region_ids_for
 
 
 def role_required(*roles: str):
@@ -49,3 +49,21 @@ def regions_where_user_may_invite(user: User) -> QuerySet[Region]:
 
 def can_invite_to_region(user: User, region: Region) -> bool:
     return user.is_superuser or has_role_in_region(user, region, [Role.COORDINATOR])
+
+
+def can_manage_account(actor: User, person: User) -> bool:
+    """Whether the actor may correct, close or reopen the person's account: every role the
+    person holds is in a region the actor coordinates (so nobody changes another region's
+    staff), and it is not the actor's own account."""
+    if actor.pk == person.pk:
+        return False
+    if actor.is_superuser:
+        return True
+    if person.is_staff or person.is_superuser:
+        return False
+    regions = set(person.memberships.values_list("region_id", flat=True))
+    return bool(regions) and regions <= coordinated_region_ids(actor)
+
+
+def can_end_membership(actor: User, membership: Membership) -> bool:
+    return actor.is_superuser or membership.region_id in coordinated_region_ids(actor)

@@ -16,6 +16,7 @@ from .forms import InviteForm, PersonFilterForm, ProfileForm, SetPasswordForm
 from .invitations import user_for_invitation
 from .models import Membership, Role
 from .permissions import (
+    can_manage_account,
     get_person_for_user_or_404,
     memberships_visible_to,
     people_visible_to,
@@ -53,7 +54,13 @@ def person_detail(request, pk: int):
     memberships = memberships_visible_to(request.user).filter(user=person).select_related("region")
     record_event(actor=request.user, action=AuditAction.READ, obj=person, request=request)
     return render(
-        request, "accounts/person_detail.html", {"person": person, "memberships": memberships}
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "can_manage": can_manage_account(request.user, person),
+        },
     )
 
 
