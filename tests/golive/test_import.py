@@ -17,10 +17,12 @@ from peersupport.golive.models import PendingImport
 from peersupport.golive.registry import Outcome, importers
 from programmes.actions import LIVED_EXPERIENCE
 from programmes.models import Participant, ParticipantStatus
-from workplaces.models import Organisation, Workplace
+from workplaces.models import Organisation, Placement, PlacementStatus, Workplace
 
+from ..factories import ready_workplace
 from .files import (
     PEOPLE_COLUMNS,
+    PLACEMENT_COLUMNS,
     WORKPLACE_COLUMNS,
     broken_people_xlsx,
     csv_bytes,
@@ -206,7 +208,12 @@ def test_templates_download_and_import_cleanly(coordinator, stockholm, client_fo
             headers = response.content.decode("utf-8-sig").splitlines()[0].split(",")
         assert headers == [column.key for column in importer.columns]
         result = preview(client, stockholm, importer.kind, f"t.{file_format}", response.content)
-        assert outcomes(result) == [Outcome.NEW], result.context["results"][0].errors
+        [row] = result.context["results"]
+        if importer.kind == "placements":
+            # The example refers to a peer supporter not in the system: that is its only error.
+            assert [column for column, _message in row.errors] == ["email"]
+        else:
+            assert row.outcome == Outcome.NEW, row.errors
 
 
 def test_an_unknown_template_is_404(coordinator, client_for):
@@ -286,3 +293,91 @@ def test_the_preview_costs_a_fixed_number_of_queries(
         pending = preview(client, stockholm, kind, "a.xlsx", data).context["pending"]
         counts.append(_preview_queries(client, reverse("golive:import_preview", args=[pending.pk])))
     assert counts == [queries, queries]
+
+
+def _placement(email, workplace, start="2026-02-01", hours=20, tasks="conversations"):
+    return [
+        email,
+        workplace.organisation.name,
+        workplace.name,
+        start,
+        "",
+        hours,
+        "association",
+        tasks,
+    ]
+
+
+def test_placements_import_by_the_rules_of_agreeing_one(coordinator, stockholm, client_for):
+    """Placements refer to people and workplaces already imported; a workplace that is not
+    ready, an unknown person and hours beyond full time are refused at their columns. A clean
+    file proposes each placement with the coordinator's agreement, and importing it again
+    changes nothing."""
+    client = client_for(coordinator)
+    client.post(
+        confirm_url(
+            preview(client, stockholm, "peer_supporters", "p.xlsx", people_xlsx(stockholm, 2))
+        )
+    )
+    first, second = Participant.objects.order_by("email")
+    ready = ready_workplace(coordinator, stockholm, name="Enhet Redo")
+    client.post(
+        confirm_url(
+            preview(client, stockholm, "workplaces", "w.xlsx", workplaces_xlsx(stockholm, 1))
+        )
+    )
+    not_ready = Workplace.objects.exclude(pk=ready.pk).get()
+
+    broken = [
+        _placement(first.email, ready, hours=30),
+        _placement(first.email, ready, start="2026-03-01", hours=20),
+        _placement(second.email, not_ready),
+        _placement("nobody@example.org", ready),
+        _placement(second.email, ready, tasks="conversations, juggling"),
+    ]
+    response = preview(client, stockholm, "placements", "pl.xlsx", xlsx(PLACEMENT_COLUMNS, broken))
+    assert [[c for c, _m in row.errors] for row in response.context["results"]] == [
+        [],
+        ["hours_per_week"],
+        ["workplace"],
+        ["email"],
+        ["tasks"],
+    ]
+
+    clean = [
+        _placement(first.email, ready, hours=30),
+        _placement(second.email, ready, tasks="conversations, Group activities and study circles"),
+    ]
+    data = xlsx(PLACEMENT_COLUMNS, clean)
+    response = preview(client, stockholm, "placements", "pl.xlsx", data)
+    assert outcomes(response) == [Outcome.NEW, Outcome.NEW]
+    assert client.post(confirm_url(response)).status_code == 302
+    placements = Placement.objects.filter(workplace=ready)
+    assert placements.count() == 2
+    assert {p.status for p in placements} == {PlacementStatus.PROPOSED}
+    assert all(p.coordinator_agreed_by == coordinator for p in placements)
+    assert placements.get(participant=second).tasks == ["conversations", "groups"]
+
+    again = preview(client, stockholm, "placements", "pl.xlsx", data)
+    assert outcomes(again) == [Outcome.UNCHANGED, Outcome.UNCHANGED]
+
+
+def test_the_placement_preview_costs_a_fixed_number_of_queries(coordinator, stockholm, client_for):
+    """Previewing 3 or 60 placements of registered peer supporters at a ready workplace
+    costs the same queries: people, workplaces with their readiness, placements, hours."""
+    client = client_for(coordinator)
+    client.post(
+        confirm_url(
+            preview(client, stockholm, "peer_supporters", "p.xlsx", people_xlsx(stockholm, 60))
+        )
+    )
+    ready = ready_workplace(coordinator, stockholm, name="Enhet Redo")
+    emails = list(Participant.objects.values_list("email", flat=True))
+    counts = []
+    for n in (3, 60):
+        data = xlsx(PLACEMENT_COLUMNS, [_placement(email, ready) for email in emails[:n]])
+        response = preview(client, stockholm, "placements", "pl.xlsx", data)
+        assert outcomes(response) == [Outcome.NEW] * n
+        url = reverse("golive:import_preview", args=[response.context["pending"].pk])
+        counts.append(_preview_queries(client, url))
+    assert counts == [11, 11]
