@@ -88,8 +88,8 @@ def course_days_ahead(user, region_ids, today) -> list[TodoItem]:
     url = reverse("programmes:my_course")
     return [
         TodoItem(
-            text=_("Course day %(number)s: %(cohort)s")
-            % {"number": day.day_number, "cohort": day.cohort.name},
+            text=_("Course day %(day)d: %(cohort)s")
+            % {"day": day.day_number, "cohort": day.cohort.name},
             url=f"{url}#cohort-{day.cohort_id}-heading",
             date=day.date,
             detail=f"{date_format(day.date, 'l j F')} {time_format(day.start_time)}–"

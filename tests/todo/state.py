@@ -10,6 +10,9 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from evaluation.models import InvitationStatus
+from peersupport.accounts import actions as account_actions
+from peersupport.accounts.models import Membership, Role
+from peersupport.notifications.models import Notification
 from programmes import actions as programme_actions
 from programmes.models import AttendanceStatus
 from tests.evaluation.builders import make_instrument, make_invitation, make_study, make_wave
@@ -87,3 +90,18 @@ def waves_under_target(region, n: int):
             )
         waves.append(wave)
     return study, waves
+
+
+def invitation_not_accepted(coordinator, region, name: str):
+    """A person invited eight days ago who has not chosen a password."""
+    membership = account_actions.invite_person(
+        actor=coordinator,
+        email=f"{name.replace(' ', '.').lower()}@example.org",
+        full_name=name,
+        role=Role.PEER_SUPPORTER,
+        region=region,
+    )
+    week_ago = timezone.now() - dt.timedelta(days=8)
+    Membership.objects.filter(pk=membership.pk).update(created_at=week_ago)
+    Notification.objects.filter(recipient=membership.user).update(created_at=week_ago)
+    return membership.user

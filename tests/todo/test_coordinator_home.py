@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation.models import InvitationStatus
+from peersupport.accounts import actions as account_actions
 from programmes import actions as programme_actions
 from supervision import actions as supervision_actions
 from tests.factories import ready_workplace
 from tests.supervision.state import supervision_group
 from tests.todo.state import (
+    invitation_not_accepted,
     placed_since,
     proposed_placement,
     trainees_at_risk,
@@ -34,6 +36,7 @@ BUILT = (
     "trainees_at_risk",
     "supervision_shortfalls",
     "response_rates_under_target",
+    "invitations_not_accepted",
 )
 
 
@@ -58,6 +61,7 @@ def test_each_kind_of_task_is_listed_with_a_link_to_where_it_is_done(
     review = placed.reviews.get(months_after_start=1)
     cohort, _enrolments = trainees_at_risk(coordinator, stockholm, 1)
     study, _waves = waves_under_target(stockholm, 1)
+    invited = invitation_not_accepted(coordinator, stockholm, "Nora Inbjuden")
 
     response = client_for(coordinator).get(HOME)
 
@@ -77,6 +81,9 @@ def test_each_kind_of_task_is_listed_with_a_link_to_where_it_is_done(
     assert [i.text for i in lists["supervision_shortfalls"].items] == ["Olle Placerad"]
     assert [i.url for i in lists["response_rates_under_target"].items] == [
         reverse("evaluation:study_results", args=[study.pk])
+    ]
+    assert [i.url for i in lists["invitations_not_accepted"].items] == [
+        reverse("accounts:person_detail", args=[invited.pk])
     ]
     for todo in lists.values():
         for item in todo.items:
@@ -107,6 +114,7 @@ def test_the_page_empties_as_the_tasks_are_done(
     placed = placed_since(coordinator, unit_manager, workplace, "Olle Placerad")
     cohort, enrolments = trainees_at_risk(coordinator, stockholm, 1)
     _study, (wave,) = waves_under_target(stockholm, 1)
+    invited = invitation_not_accepted(coordinator, stockholm, "Nora Inbjuden")
     client = client_for(coordinator)
     assert all(lists_of(client.get(HOME))[key].total for key in BUILT)
 
@@ -134,6 +142,7 @@ def test_the_page_empties_as_the_tasks_are_done(
         supervision_actions.record_attendance(
             actor=coordinator, session=session, statuses={placed.participant.pk: ("present", "")}
         )
+    account_actions.accept_invitation(user=invited, password="Ett långt lösenord 2027!")
     wave.invitations.filter(status=InvitationStatus.PENDING).update(
         status=InvitationStatus.COMPLETED
     )
@@ -152,6 +161,7 @@ def test_the_page_costs_the_same_queries_however_many_tasks(
     for index in range(n):
         proposed_placement(coordinator, workplace, f"Föreslagen {index}")
         placed_since(coordinator, unit_manager, workplace, f"Placerad {index}")
+        invitation_not_accepted(coordinator, stockholm, f"Inbjuden {index}")
     trainees_at_risk(coordinator, stockholm, n)
     waves_under_target(stockholm, n)
     client = client_for(coordinator)

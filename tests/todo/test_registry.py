@@ -1,0 +1,79 @@
+"""The to-do registry: which kinds a person's roles see, in which order, and how many
+items the home page shows of each."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from peersupport import todo
+from peersupport.accounts.models import Role
+from peersupport.todo import ITEMS_SHOWN, TodoItem, TodoKind, register_todo, todo_lists_for
+
+TODAY = dt.date(2027, 3, 15)
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """An empty registry for the test, the apps' kinds put back afterwards."""
+    monkeypatch.setattr(todo, "_KINDS", {})
+    return todo._KINDS
+
+
+def kind(key, roles, order, items, **fields):
+    def collect(user, region_ids, today):
+        collect.calls.append((user, region_ids, today))
+        return items
+
+    collect.calls = []
+    return register_todo(
+        TodoKind(key=key, title=key, roles=frozenset(roles), order=order, collect=collect, **fields)
+    )
+
+
+def test_a_person_gets_the_kinds_of_their_roles_in_order(registry, coordinator, stockholm):
+    """Kinds for roles the person does not hold are not collected; the rest come in
+    ``order``, each given the regions where the person holds the kind's roles."""
+    later = kind("later", {Role.COORDINATOR}, 20, [])
+    first = kind("first", {Role.COORDINATOR, Role.SUPERVISOR}, 10, [])
+    theirs = kind("theirs", {Role.UNIT_MANAGER}, 5, [])
+
+    lists = todo_lists_for(coordinator, today=TODAY)
+
+    assert [todo_list.kind.key for todo_list in lists] == ["first", "later"]
+    assert first.collect.calls == [(coordinator, [stockholm.pk], TODAY)]
+    assert later.collect.calls and not theirs.collect.calls
+
+
+def test_the_home_page_shows_the_first_items_and_counts_the_rest(registry, coordinator):
+    """Of many items the first ``ITEMS_SHOWN`` show; the rest are counted and linked."""
+    items = [TodoItem(text=f"Uppgift {n}", url=f"/{n}/") for n in range(ITEMS_SHOWN + 3)]
+    kind("many", {Role.COORDINATOR}, 10, items, more_url="workplaces:placement_list")
+
+    (todo_list,) = todo_lists_for(coordinator, today=TODAY)
+
+    assert todo_list.items == items[:ITEMS_SHOWN]
+    assert (todo_list.total, todo_list.hidden) == (ITEMS_SHOWN + 3, 3)
+    assert todo_list.more_url == reverse("workplaces:placement_list")
+
+
+def test_the_rest_link_to_the_full_list_on_the_page(registry, coordinator, client_for):
+    """The page says how many more there are and links to where they all are."""
+    items = [TodoItem(text=f"Uppgift {n}", url=f"/{n}/") for n in range(ITEMS_SHOWN + 2)]
+    kind("many", {Role.COORDINATOR}, 10, items, more_url="workplaces:placement_list")
+    kind("none", {Role.COORDINATOR}, 20, [], empty_text="Inga planerade")
+
+    html = client_for(coordinator).get("/").content.decode()
+
+    assert f'href="{reverse("workplaces:placement_list")}"' in html
+    assert 'href="/9/"' in html
+    assert 'href="/10/"' not in html
+    assert "Inga planerade" in html
+
+
+def test_a_person_without_tasks_is_told_there_is_nothing_to_do(registry, coordinator, client_for):
+    kind("none", {Role.COORDINATOR}, 10, [])
+
+    html = client_for(coordinator).get("/").content.decode()
+
+    assert "data-todo-empty" in html
