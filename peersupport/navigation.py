@@ -12,7 +12,9 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = roles_of(user)
-    items = [(reverse("home"), _("Home"))]
+    # Home is the to-do page ("Att göra") for the roles that have tasks there.
+    has_tasks = roles & {Role.COORDINATOR, Role.UNIT_MANAGER, Role.SUPERVISOR, Role.PEER_SUPPORTER}
+    items = [(reverse("home"), _("To do") if has_tasks else _("Home"))]
     if Role.COORDINATOR in roles:
         items.append((reverse("accounts:person_list"), _("People")))
         items.append((reverse("programmes:participant_list"), _("Participants")))
