@@ -22,6 +22,7 @@ def navigation(request):
         items.append((reverse("programmes:template_list"), _("Course templates")))
         items.append((reverse("programmes:event_list"), _("Events")))
         items.append((reverse("workplaces:workplace_list"), _("Workplaces")))
+        items.append((reverse("golive:import_upload"), _("Import")))
     if Role.PEER_SUPPORTER in roles:
         items.append((reverse("programmes:my_course"), _("My course")))
     if Role.UNIT_MANAGER in roles:
