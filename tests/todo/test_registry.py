@@ -77,3 +77,18 @@ def test_a_person_without_tasks_is_told_there_is_nothing_to_do(registry, coordin
     html = client_for(coordinator).get("/").content.decode()
 
     assert "data-todo-empty" in html
+
+
+@pytest.mark.english
+def test_the_menu_calls_home_to_do_for_the_roles_with_tasks(coordinator, researcher, client_for):
+    """Coordinators (and the other roles with tasks) find "To do" first in the menu;
+    a researcher, who has none, "Home"."""
+
+    def first_item(user):
+        return client_for(user).get("/").context["nav_items"][0]
+
+    assert (first_item(coordinator)["url"], str(first_item(coordinator)["label"])) == (
+        "/",
+        "To do",
+    )
+    assert str(first_item(researcher)["label"]) == "Home"
