@@ -57,6 +57,7 @@ def navigation(request):
         items.append((reverse("reports:report_list"), _("Reports")))
     if Role.AUDITOR in roles or user.is_superuser:
         items.append((reverse("audit:event_list"), _("Log follow-up")))
+    items.append((reverse("messaging:message_inbox"), _("Messages")))
     items.append((reverse("notifications:notification_list"), _("Notifications")))
     # The person's own account, in the menu under their name.
     account_items = [

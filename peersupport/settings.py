@@ -397,6 +397,8 @@ EVALUATION_EXPORTS_QUEUE_ON_REQUEST = env.bool("EVALUATION_EXPORTS_QUEUE_ON_REQU
 REPORTS_QUEUE_ON_REQUEST = env.bool("REPORTS_QUEUE_ON_REQUEST", default=True)
 # Survey slip codes typed wrong from one address before the code page waits: "<failures>/<window>".
 SURVEY_CODE_ATTEMPTS = env("SURVEY_CODE_ATTEMPTS", default="10/15m")
+# Messages to groups: how many one author may send an hour.
+GROUP_MESSAGES_PER_HOUR = env.int("GROUP_MESSAGES_PER_HOUR", default=10)
 # Supervision: how many attended sessions a month each placed peer supporter should have.
 SUPERVISION_SESSIONS_PER_MONTH = env.int("SUPERVISION_SESSIONS_PER_MONTH", default=2)
 # Small numbers (peersupport/smallnumbers.py), for figures shown outside the coordinator

@@ -6,3 +6,6 @@ class MessagingConfig(AppConfig):
     name = "peersupport.messaging"
     label = "messaging"
     verbose_name = _("Messages")
+
+    def ready(self) -> None:
+        from . import dataprotection, notifications  # noqa: F401

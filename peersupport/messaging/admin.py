@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import Message, MessageRecipient
+
+
+class MessageRecipientInline(admin.TabularInline):
+    model = MessageRecipient
+    extra = 0
+    raw_id_fields = ["user"]
+    readonly_fields = ["read_at"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["subject", "author", "audience", "group_name", "region", "created_at"]
+    list_filter = ["audience", "region", "created_at"]
+    search_fields = ["subject", "group_name", "author__email", "author__full_name"]
+    raw_id_fields = ["author"]
+    date_hierarchy = "created_at"
+    inlines = [MessageRecipientInline]
+
+
+@admin.register(MessageRecipient)
+class MessageRecipientAdmin(admin.ModelAdmin):
+    list_display = ["message", "user", "email", "language", "read_at"]
+    list_filter = ["language", "read_at"]
+    search_fields = ["message__subject", "user__email", "user__full_name", "email", "name"]
+    raw_id_fields = ["message", "user"]
