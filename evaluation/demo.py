@@ -441,7 +441,7 @@ def _staff_slips(history: History, waves: dict, printed_by: User, workplace: Wor
 def _running_course(study: Study, region: Region, rng: random.Random) -> None:
     """The trainees' baseline invitations, made when the study was opened, answered
     through the answering actions."""
-    cohort = Cohort.objects.get(region=region, closed_at__isnull=True)
+    cohort = Cohort.objects.get(region=region, closed_at__isnull=True, cancelled_at__isnull=True)
     enrolments = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED)
     invitations = {
         invitation.anchor_key: invitation

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -16,17 +17,22 @@ from django.utils.translation import gettext as _
 
 from peersupport.accounts.actions import invite_person
 from peersupport.accounts.models import Membership, Region, Role, User
-from peersupport.accounts.scoping import coordinators_of
+from peersupport.accounts.scoping import coordinators_of, has_role_in_region
 from peersupport.audit.actions import record_event
 from peersupport.audit.models import AuditAction
 from peersupport.dataprotection.actions import record_consent
+from peersupport.dataprotection.models import ConsentMethod
 from peersupport.dataprotection.registry import DataSubject
-from peersupport.notifications.actions import schedule_notification
+from peersupport.notifications.actions import cancel_notifications, schedule_notification
+from peersupport.notifications.models import Notification
 from peersupport.privacy import validate_person_name
 
 from .completion import cohort_progress
+from .event_audiences import audience_for
 from .models import (
     ENDING_STATUSES,
+    INTERVIEW_OUTCOME_STATUS,
+    LOCKED_COHORT_STATUSES,
     STATUS_TRANSITIONS,
     Attendance,
     AttendanceStatus,
@@ -40,13 +46,22 @@ from .models import (
     EnrolmentStatus,
     Event,
     EventInvitation,
+    EventResponse,
+    Interview,
     LeavingReason,
     Participant,
     ParticipantStatus,
     StatusChange,
     TemplateDay,
 )
-from .notifications import COURSE_DAY_REMINDER, EVENT_INVITATION, TRAINEE_AT_RISK
+from .notifications import (
+    COHORT_CANCELLED,
+    COURSE_DAY_REMINDER,
+    EVENT_CANCELLED,
+    EVENT_INVITATION,
+    INTEREST_RECEIVED,
+    TRAINEE_AT_RISK,
+)
 from .permissions import can_manage_region, coordinated_region_ids
 from .schedule import plan_dates
 from .signals import enrolment_withdrawn, trainee_enrolled
@@ -61,6 +76,8 @@ def _require_region(actor: User, region: Region) -> None:
 
 
 def _require_open(cohort: Cohort) -> None:
+    if cohort.is_cancelled:
+        raise ValidationError(_("The cohort is cancelled; nothing in it can change any more."))
     if cohort.is_closed:
         raise ValidationError(_("The cohort is closed; its attendance and enrolments are locked."))
 
@@ -71,7 +88,7 @@ def _require_open(cohort: Cohort) -> None:
 @transaction.atomic
 def register_applicant(
     *,
-    actor: User,
+    actor: User | None,
     region: Region,
     full_name: str,
     email: str,
@@ -82,13 +99,16 @@ def register_applicant(
     consent_given_on: dt.date | None = None,
     consent_version: int | None = None,
     applied_on: dt.date | None = None,
+    motivation: str = "",
 ) -> Participant:
     """Register an applicant who declares own lived experience, with their consent to the
     region keeping that declaration (GDPR art. 9.2 a), recorded in the same step.
 
     ``consent_method`` says how the consent was given; ``consent_version`` is the consent
-    text version the form showed."""
-    _require_region(actor, region)
+    text version the form showed. ``actor`` is None when the applicant registers themselves
+    on the public interest form (``submit_interest``)."""
+    if actor is not None:
+        _require_region(actor, region)
     validate_person_name(full_name, field="full_name")
     if not lived_experience_declared:
         raise ValidationError(
@@ -126,6 +146,7 @@ def register_applicant(
         language=language,
         lived_experience_declared=True,
         applied_on=applied_on or timezone.localdate(),
+        motivation=motivation.strip(),
         # An account already holding another programme record (say, in another region)
         # stays with that record: an account has at most one.
         user=User.objects.filter(email__iexact=email, participant__isnull=True).first(),
@@ -310,9 +331,19 @@ class DayPlan:
     module_ids: frozenset[int] = frozenset()
 
 
-def _require_template_editor(actor: User) -> None:
-    if not coordinated_region_ids(actor):
-        raise ValidationError(_("Only coordinators can edit course templates."))
+def _require_template_editor(actor: User, template: CourseTemplate) -> None:
+    if template.is_national:
+        raise ValidationError(
+            _(
+                "A national course template is changed only by an admin. Copy it to your "
+                "region to make your own version."
+            )
+        )
+    if template.region_id not in coordinated_region_ids(actor):
+        raise ValidationError(
+            _("Only the coordinators of %(region)s can edit this course template.")
+            % {"region": template.region}
+        )
 
 
 @transaction.atomic
@@ -328,14 +359,17 @@ def update_course_template(
     modules: Sequence[ModulePlan] | None = None,
     days: Sequence[DayPlan] | None = None,
 ) -> CourseTemplate:
-    """Change a course template: its name, completion rule, day times, modules and day plan.
+    """Change a region's course template: its name, completion rule, day times, modules and
+    day plan. Only the template's region's coordinators may; national templates are the
+    admins'.
 
-    Cohorts already scheduled keep their course days; the completion rule (minimum
-    attendance, required modules) is read from the template, so it applies to them at once.
-    Days are renumbered in course order (by week, then weekday).
+    Cohorts already scheduled keep their course days. A cohort that has started keeps the
+    completion rule (minimum attendance, required modules) it started with; a planned one
+    follows the template until its first attendance is recorded. Days are renumbered in
+    course order (by week, then weekday).
     """
-    _require_template_editor(actor)
     template = CourseTemplate.objects.select_for_update().get(pk=template.pk)
+    _require_template_editor(actor, template)
     name = name.strip()
     errors = {}
     if not name:
@@ -370,7 +404,55 @@ def update_course_template(
             )
             % {"names": ", ".join(unplanned)}
         )
+    record_event(actor=actor, action=AuditAction.UPDATE, obj=template)
     return template
+
+
+@transaction.atomic
+def copy_course_template(
+    *, actor: User, template: CourseTemplate, region: Region
+) -> CourseTemplate:
+    """Copy a national course template (days, modules, completion rule, day times) into
+    ``region``, where its coordinators can change it."""
+    _require_region(actor, region)
+    if not template.is_national:
+        raise ValidationError(_("Only a national course template can be copied to a region."))
+    base = f"{template.name} – {region.name}"
+    name, number = base, 1
+    while CourseTemplate.objects.filter(name__iexact=name).exists():
+        number += 1
+        name = f"{base} ({number})"
+    copy = CourseTemplate.objects.create(
+        name=name,
+        description=template.description,
+        min_attendance_percent=template.min_attendance_percent,
+        day_start=template.day_start,
+        day_end=template.day_end,
+        region=region,
+        copied_from=template,
+    )
+    module_copies = {
+        module.pk: CourseModule.objects.create(
+            template=copy,
+            name=module.name,
+            learning_aims=module.learning_aims,
+            required=module.required,
+            position=module.position,
+        )
+        for module in template.modules.all()
+    }
+    for day in template.days.prefetch_related("modules"):
+        day_copy = TemplateDay.objects.create(
+            template=copy, number=day.number, week=day.week, weekday=day.weekday
+        )
+        day_copy.modules.set(module_copies[module.pk] for module in day.modules.all())
+    record_event(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=copy,
+        detail={"copied_from": template.pk},
+    )
+    return copy
 
 
 def _save_template_modules(template: CourseTemplate, plans: Sequence[ModulePlan]) -> None:
@@ -465,6 +547,8 @@ def create_cohort(
     trainers: str = "",
 ) -> Cohort:
     _require_region(actor, region)
+    if template.region_id not in (None, region.pk):
+        raise ValidationError({"template": _("This course template belongs to another region.")})
     cohort = Cohort.objects.create(
         region=region,
         template=template,
@@ -554,10 +638,23 @@ def update_session(
         .exists()
     ):
         raise ValidationError({"date": _("The cohort already has a course day on this date.")})
+    moved = (date, start_time, end_time) != (session.date, session.start_time, session.end_time)
     session.date, session.start_time, session.end_time = date, start_time, end_time
     session.save()
     _refresh_end_date(session.cohort)
+    if moved:
+        _move_course_day_reminders(session)
     return session
+
+
+def _move_course_day_reminders(session: CourseSession) -> None:
+    """The day moved: its queued reminders go, and follow it to its new date (due the
+    morning before) if any had been queued or the new date is tomorrow, which the hourly
+    scheduling has already passed. Reminders already sent stay as they were."""
+    withdrawn = cancel_notifications(subject=session, kind=COURSE_DAY_REMINDER.key)
+    today = timezone.localdate()
+    if session.date > today and (withdrawn or session.date == today + dt.timedelta(days=1)):
+        _remind_trainees_of(session)
 
 
 def _overlapping_enrolment(participant: Participant, cohort: Cohort) -> Enrolment | None:
@@ -566,6 +663,7 @@ def _overlapping_enrolment(participant: Participant, cohort: Cohort) -> Enrolmen
         Enrolment.objects.filter(participant=participant)
         .exclude(cohort=cohort)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .exclude(cohort__status=CohortStatus.CANCELLED)
         .filter(cohort__start_date__lte=end, cohort__end_date__gte=start)
         .select_related("cohort")
         .first()
@@ -703,8 +801,15 @@ def record_attendance(
         },
     )
     if cohort.status == CohortStatus.PLANNED:
+        # The cohort starts: from now on it keeps the completion rule it started with.
         cohort.status = CohortStatus.RUNNING
-        cohort.save(update_fields=["status"])
+        cohort.rule_min_attendance_percent = cohort.template.min_attendance_percent
+        cohort.rule_required_module_ids = sorted(
+            cohort.template.modules.filter(required=True).values_list("pk", flat=True)
+        )
+        cohort.save(
+            update_fields=["status", "rule_min_attendance_percent", "rule_required_module_ids"]
+        )
     if status != AttendanceStatus.PRESENT:
         # Only an absence can put a trainee at risk; skipping the check on present days
         # keeps the common click in the attendance grid cheap.
@@ -807,7 +912,7 @@ def reissue_certificate(*, actor: User, certificate: Certificate) -> Certificate
         raise ValidationError(_("This certificate has already been replaced."))
     certificate.replaced_at = timezone.now()
     certificate.save(update_fields=["replaced_at"])
-    return Certificate.objects.create(
+    new = Certificate.objects.create(
         participant=certificate.participant,
         cohort=certificate.cohort,
         code=new_certificate_code(),
@@ -815,6 +920,13 @@ def reissue_certificate(*, actor: User, certificate: Certificate) -> Certificate
         days_attended=certificate.days_attended,
         days_total=certificate.days_total,
     )
+    record_event(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=new,
+        detail={"reissued": True, "replaces": certificate.pk},
+    )
+    return new
 
 
 def record_certificate_download(*, actor: User, certificate: Certificate, request=None) -> None:
@@ -834,32 +946,37 @@ def schedule_course_day_reminders(*, day: dt.date | None = None) -> int:
     """Queue a reminder to every enrolled trainee with an account for each course day
     ``day`` (tomorrow by default). Running it again schedules nothing new."""
     day = day or timezone.localdate() + dt.timedelta(days=1)
-    # Sent from nine in the morning the day before, not in the middle of the night.
-    morning_before = timezone.make_aware(
-        dt.datetime.combine(day - dt.timedelta(days=1), REMINDER_TIME)
-    )
-    due_at = max(morning_before, timezone.now())
     sessions = (
         CourseSession.objects.filter(date=day)
-        .exclude(cohort__status=CohortStatus.CLOSED)
+        .exclude(cohort__status__in=LOCKED_COHORT_STATUSES)
         .select_related("cohort")
     )
+    return sum(_remind_trainees_of(session) for session in sessions)
+
+
+def _remind_trainees_of(session: CourseSession) -> int:
+    """Queue the reminder of ``session`` to its enrolled trainees with an account; returns
+    how many were new."""
+    # Sent from nine in the morning the day before, not in the middle of the night.
+    morning_before = timezone.make_aware(
+        dt.datetime.combine(session.date - dt.timedelta(days=1), REMINDER_TIME)
+    )
+    due_at = max(morning_before, timezone.now())
+    enrolments = session.cohort.enrolments.filter(
+        status=EnrolmentStatus.ENROLLED,
+        participant__user__isnull=False,
+        participant__user__is_active=True,
+    ).select_related("participant__user")
     scheduled = 0
-    for session in sessions:
-        enrolments = session.cohort.enrolments.filter(
-            status=EnrolmentStatus.ENROLLED,
-            participant__user__isnull=False,
-            participant__user__is_active=True,
-        ).select_related("participant__user")
-        for enrolment in enrolments:
-            _n, created = schedule_notification(
-                recipient=enrolment.participant.user,
-                kind=COURSE_DAY_REMINDER.key,
-                subject=session,
-                occurrence=session.date.isoformat(),
-                due_at=due_at,
-            )
-            scheduled += created
+    for enrolment in enrolments:
+        _n, created = schedule_notification(
+            recipient=enrolment.participant.user,
+            kind=COURSE_DAY_REMINDER.key,
+            subject=session,
+            occurrence=session.date.isoformat(),
+            due_at=due_at,
+        )
+        scheduled += created
     return scheduled
 
 
@@ -901,6 +1018,9 @@ def invite_alumni(*, actor: User, event: Event) -> int:
     newly invited; inviting again invites only those who were not yet.
     """
     _require_region(actor, event.region)
+    _require_invitable(event)
+    if audience_for(event.kind) is not None:
+        raise ValidationError(_("This kind of event is not for the alumni."))
     alumni = Participant.objects.filter(
         region=event.region, status__in=ALUMNI_STATUSES
     ).select_related("user")
@@ -908,11 +1028,7 @@ def invite_alumni(*, actor: User, event: Event) -> int:
     new = EventInvitation.objects.bulk_create(
         EventInvitation(event=event, participant=p) for p in alumni if p.pk not in already
     )
-    if event.starts_at > timezone.now():
-        for invitation in new:
-            user = invitation.participant.user
-            if user is not None and user.is_active:
-                schedule_notification(recipient=user, kind=EVENT_INVITATION.key, subject=invitation)
+    _tell_invited(event, new)
     return len(new)
 
 
@@ -924,3 +1040,404 @@ def record_event_attendance(
     invitation.attended = attended
     invitation.save(update_fields=["attended"])
     return invitation
+
+
+# Upkeep: correcting and cancelling (issue 12) -------------------------------------------
+
+
+@transaction.atomic
+def update_participant(
+    *,
+    actor: User,
+    participant: Participant,
+    full_name: str,
+    email: str,
+    phone: str = "",
+    language: str,
+    applied_on: dt.date | None = None,
+    request=None,
+) -> Participant:
+    """Correct a participant's name, contact details, language or application date, by the
+    rules of registering them. The audit log names the fields changed, not their values.
+    A linked account keeps its own e-mail address (the person logs in with it)."""
+    _require_region(actor, participant.region)
+    validate_person_name(full_name, field="full_name")
+    email = email.strip().lower()
+    if (
+        Participant.objects.filter(region=participant.region, email__iexact=email)
+        .exclude(pk=participant.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "email": _("Another participant in %(region)s has this e-mail address.")
+                % {"region": participant.region}
+            }
+        )
+    new_values = {
+        "full_name": full_name.strip(),
+        "email": email,
+        "phone": phone.strip(),
+        "language": language,
+        "applied_on": applied_on or participant.applied_on,
+    }
+    changed = sorted(
+        field for field, value in new_values.items() if getattr(participant, field) != value
+    )
+    if not changed:
+        return participant
+    for field in changed:
+        setattr(participant, field, new_values[field])
+    participant.save(update_fields=changed)
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=participant,
+        request=request,
+        detail={"fields": changed},
+    )
+    return participant
+
+
+@transaction.atomic
+def cancel_cohort(*, actor: User, cohort: Cohort, request=None) -> Cohort:
+    """Cancel a cohort that has not started: its course-day reminders are withdrawn, its
+    enrolled and waiting trainees are told by e-mail, and the cohort is kept, cancelled.
+
+    Trainees enrolled in no other cohort go back to accepted, so they can join another."""
+    cohort = Cohort.objects.select_for_update().select_related("region").get(pk=cohort.pk)
+    _require_region(actor, cohort.region)
+    if cohort.status != CohortStatus.PLANNED:
+        raise ValidationError(
+            {
+                CohortStatus.RUNNING: _(
+                    "The cohort has started (attendance is recorded), so it cannot be "
+                    "cancelled; close it when it ends instead."
+                ),
+                CohortStatus.CLOSED: _("The cohort is closed, so it cannot be cancelled."),
+                CohortStatus.CANCELLED: _("The cohort is already cancelled."),
+            }[cohort.status]
+        )
+    cohort.status = CohortStatus.CANCELLED
+    cohort.cancelled_at = timezone.now()
+    cohort.save(update_fields=["status", "cancelled_at"])
+    for session in cohort.sessions.all():
+        cancel_notifications(subject=session, kind=COURSE_DAY_REMINDER.key)
+    enrolments = cohort.enrolments.filter(
+        status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED]
+    ).select_related("participant__user")
+    for enrolment in enrolments:
+        participant = enrolment.participant
+        user = participant.user if participant.user and participant.user.is_active else None
+        schedule_notification(recipient=user, kind=COHORT_CANCELLED.key, subject=enrolment)
+        still_in_a_cohort = (
+            Enrolment.objects.filter(participant=participant, status=EnrolmentStatus.ENROLLED)
+            .exclude(cohort__status__in=LOCKED_COHORT_STATUSES)
+            .exists()
+        )
+        if participant.status == ParticipantStatus.TRAINEE and not still_in_a_cohort:
+            change_status(
+                actor=actor,
+                participant=participant,
+                to_status=ParticipantStatus.ACCEPTED,
+                reason=_("The cohort %(cohort)s was cancelled.") % {"cohort": cohort.name},
+            )
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=cohort,
+        request=request,
+        detail={"cancelled": True},
+    )
+    return cohort
+
+
+def _require_invitable(event: Event) -> None:
+    if event.is_cancelled:
+        raise ValidationError(_("The event is cancelled."))
+
+
+def _tell_invited(event: Event, invitations: Sequence[EventInvitation]) -> None:
+    """E-mail the new invitees with an account, unless the event has already begun (a
+    coordinator may invite afterwards only to record who came)."""
+    if event.has_begun:
+        return
+    for invitation in invitations:
+        account = invitation.invitee_account
+        if account is not None and account.is_active:
+            schedule_notification(recipient=account, kind=EVENT_INVITATION.key, subject=invitation)
+
+
+@transaction.atomic
+def invite_to_event(*, actor: User, event: Event) -> int:
+    """Invite those the event is for: the accounts its kind's registered audience names
+    (a network meeting: the unit managers with peer supporters in the region), otherwise
+    the region's alumni. Returns how many were newly invited; inviting again invites only
+    those who were not yet."""
+    audience = audience_for(event.kind)
+    if audience is None:
+        return invite_alumni(actor=actor, event=event)
+    _require_region(actor, event.region)
+    _require_invitable(event)
+    already = set(event.invitations.values_list("user_id", flat=True))
+    new = EventInvitation.objects.bulk_create(
+        EventInvitation(event=event, user=account)
+        for account in audience.accounts(event.region).order_by("pk")
+        if account.pk not in already
+    )
+    _tell_invited(event, new)
+    return len(new)
+
+
+@transaction.atomic
+def update_event(
+    *,
+    actor: User,
+    event: Event,
+    kind: str,
+    title: str,
+    starts_at,
+    ends_at,
+    venue: str = "",
+    description: str = "",
+) -> Event:
+    """Correct an event's details; the region stays. Invitations not yet sent tell the
+    new details, since e-mails are written when they are sent."""
+    _require_region(actor, event.region)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.is_cancelled:
+        raise ValidationError(_("The event is cancelled; it can't be changed."))
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The event must end after it starts.")})
+    if (
+        kind != event.kind
+        and audience_for(kind) is not audience_for(event.kind)
+        and event.invitations.exists()
+    ):
+        raise ValidationError(
+            {
+                "kind": _(
+                    "People are already invited; the kind can only change to one for the "
+                    "same people."
+                )
+            }
+        )
+    changes = {
+        "kind": kind,
+        "title": title.strip(),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "venue": venue.strip(),
+        "description": description.strip(),
+    }
+    changed = sorted(field for field, value in changes.items() if getattr(event, field) != value)
+    for field, value in changes.items():
+        setattr(event, field, value)
+    event.save(update_fields=list(changes))
+    record_event(actor=actor, action=AuditAction.UPDATE, obj=event, detail={"changed": changed})
+    return event
+
+
+@transaction.atomic
+def cancel_event(*, actor: User, event: Event, reason: str) -> Event:
+    """Cancel an event that has not begun: it stays listed as cancelled, the invitation
+    e-mails still waiting are withdrawn and every invitee with an account is told."""
+    _require_region(actor, event.region)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the event is cancelled.")})
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.is_cancelled:
+        raise ValidationError(_("The event is already cancelled."))
+    if event.has_begun:
+        raise ValidationError(_("The event has begun; it can't be cancelled."))
+    event.cancelled_at = timezone.now()
+    event.cancelled_reason = reason
+    event.save(update_fields=["cancelled_at", "cancelled_reason"])
+    invitations = list(event.invitations.select_related("participant__user", "user"))
+    Notification.objects.pending().filter(
+        subject_type=ContentType.objects.get_for_model(EventInvitation),
+        subject_id__in=[invitation.pk for invitation in invitations],
+    ).delete()
+    told = 0
+    for invitation in invitations:
+        account = invitation.invitee_account
+        if account is not None and account.is_active:
+            schedule_notification(recipient=account, kind=EVENT_CANCELLED.key, subject=invitation)
+            told += 1
+    record_event(
+        actor=actor, action=AuditAction.UPDATE, obj=event, detail={"cancelled": True, "told": told}
+    )
+    return event
+
+
+def answer_refusal(event: Event) -> str | None:
+    """Why an invitation to ``event`` can't be answered now, or None if it can."""
+    if event.is_cancelled:
+        return _("The event is cancelled.")
+    if event.has_begun:
+        return _("The event has begun; answers are closed.")
+    return None
+
+
+@transaction.atomic
+def answer_event_invitation(
+    *, invitation: EventInvitation, response: str, actor: User | None = None, request=None
+) -> EventInvitation:
+    """The invitee says whether they are coming; answering again changes the answer.
+
+    ``actor`` is the invitee in the app, or None from the e-mail's signed link (whoever
+    holds the link answers for the invitee, as with a survey link).
+    """
+    if response not in EventResponse.values:
+        raise ValidationError({"response": _("Choose whether you are coming.")})
+    invitation = (
+        EventInvitation.objects.select_for_update(of=("self",))
+        .select_related("event", "participant__user", "user")
+        .get(pk=invitation.pk)
+    )
+    if actor is not None and invitation.invitee_account != actor:
+        raise ValidationError(_("You can only answer your own invitation."))
+    refusal = answer_refusal(invitation.event)
+    if refusal:
+        raise ValidationError(refusal)
+    invitation.response = response
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["response", "responded_at"])
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=invitation,
+        request=request,
+        detail={"response": response},
+    )
+    return invitation
+
+
+# Recruitment intake -----------------------------------------------------------------------
+
+
+def _tell_coordinators_of_interest(participant: Participant, *, occurrence: str = "") -> None:
+    for coordinator in coordinators_of(participant.region_id):
+        schedule_notification(
+            recipient=coordinator,
+            kind=INTEREST_RECEIVED.key,
+            subject=participant,
+            occurrence=occurrence,
+        )
+
+
+@transaction.atomic
+def submit_interest(
+    *,
+    region: Region,
+    full_name: str,
+    email: str,
+    phone: str = "",
+    motivation: str,
+    language: str = "sv",
+    consent_version: int | None,
+    request=None,
+) -> Participant | None:
+    """The public interest form: the person registers as an applicant, declaring own lived
+    experience and consenting digitally to the text version the form showed, and the
+    region's coordinators are told.
+
+    Someone already registered in the region is not registered again, and the form does
+    not say so (anyone can type an address): the coordinators are told that they wrote
+    again, once a day. Returns the new applicant, or None then."""
+    existing = Participant.objects.filter(region=region, email__iexact=email.strip()).first()
+    if existing is not None:
+        _tell_coordinators_of_interest(
+            existing, occurrence=f"again:{timezone.localdate().isoformat()}"
+        )
+        return None
+    participant = register_applicant(
+        actor=None,
+        region=region,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        language=language,
+        lived_experience_declared=True,
+        consent_method=ConsentMethod.DIGITAL,
+        consent_version=consent_version,
+        motivation=motivation,
+    )
+    record_event(
+        actor=None,
+        action=AuditAction.CREATE,
+        obj=participant,
+        request=request,
+        detail={"via": "interest_form"},
+    )
+    _tell_coordinators_of_interest(participant)
+    return participant
+
+
+INTERVIEWER_ROLES = (Role.COORDINATOR, Role.SUPERVISOR)
+INTERVIEWED_STATUSES = (ParticipantStatus.APPLICANT, ParticipantStatus.INTERVIEWED)
+
+
+@transaction.atomic
+def record_interview(
+    *,
+    actor: User,
+    participant: Participant,
+    held_on: dt.date,
+    interviewer: User,
+    outcome: str,
+    reason: str = "",
+    reason_category: str | None = None,
+) -> Interview:
+    """Record an interview with an applicant and move their path by its outcome: to
+    interviewed, and on to accepted or declined (which needs a reason and its kind)."""
+    _require_region(actor, participant.region)
+    if outcome not in INTERVIEW_OUTCOME_STATUS:
+        raise ValidationError({"outcome": _("Choose what the interview came to.")})
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("Record an interview once it has been held.")})
+    if not has_role_in_region(interviewer, participant.region_id, INTERVIEWER_ROLES):
+        raise ValidationError(
+            {
+                "interviewer": _(
+                    "The interviewer must be a coordinator or supervisor in %(region)s."
+                )
+                % {"region": participant.region}
+            }
+        )
+    status = (
+        Participant.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=participant.pk)
+    )
+    if status not in INTERVIEWED_STATUSES:
+        raise ValidationError(
+            _("Interviews are recorded for applicants; %(name)s is %(status)s.")
+            % {"name": participant.full_name, "status": ParticipantStatus(status).label.lower()}
+        )
+    if status == ParticipantStatus.APPLICANT:
+        change_status(actor=actor, participant=participant, to_status=ParticipantStatus.INTERVIEWED)
+    to_status = INTERVIEW_OUTCOME_STATUS[outcome]
+    if to_status != ParticipantStatus.INTERVIEWED:
+        change_status(
+            actor=actor,
+            participant=participant,
+            to_status=to_status,
+            reason=reason,
+            reason_category=reason_category,
+        )
+    interview = Interview.objects.create(
+        participant=participant,
+        held_on=held_on,
+        interviewer=interviewer,
+        outcome=outcome,
+        recorded_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=interview,
+        detail={"outcome": outcome, "held_on": held_on.isoformat()},
+    )
+    return interview

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,18 +13,19 @@ from icalendar import Event
 from peersupport.accounts.models import User
 from peersupport.notifications.calendar import local_time, register_calendar_source, start_of
 
-from .models import CourseSession, EnrolmentStatus, EventInvitation
+from .models import CohortStatus, CourseSession, EnrolmentStatus, EventInvitation
 
 
 def course_days(user: User, first_day: dt.date, last_day: dt.date, site_url: str) -> list[Event]:
     """Course days of the cohorts the person is enrolled in (closed cohorts included:
-    their days are the person's history)."""
+    their days are the person's history; a cancelled cohort's days never happen)."""
     sessions = (
         CourseSession.objects.filter(
             cohort__enrolments__participant__user=user,
             cohort__enrolments__status=EnrolmentStatus.ENROLLED,
             date__range=(first_day, last_day),
         )
+        .exclude(cohort__status=CohortStatus.CANCELLED)
         .select_related("cohort")
         .order_by("date")
     )
@@ -44,11 +46,11 @@ def course_days(user: User, first_day: dt.date, last_day: dt.date, site_url: str
 
 
 def invited_events(user: User, first_day: dt.date, last_day: dt.date, site_url: str) -> list[Event]:
-    """Reunions and continuing-education days the person is invited to. They carry no
-    link: the event pages are the coordinators'."""
+    """Events the person is invited to (a cancelled one stays, marked cancelled). They
+    carry no link: the event pages are the coordinators'."""
     invitations = (
         EventInvitation.objects.filter(
-            participant__user=user,
+            Q(participant__user=user) | Q(user=user),
             event__starts_at__gte=start_of(first_day),
             event__starts_at__lt=start_of(last_day + dt.timedelta(days=1)),
         )
@@ -66,6 +68,7 @@ def invited_events(user: User, first_day: dt.date, last_day: dt.date, site_url: 
                 start=local_time(event.starts_at),
                 end=local_time(event.ends_at),
                 location=event.venue or None,
+                status="CANCELLED" if event.is_cancelled else "CONFIRMED",
             )
         )
     return events

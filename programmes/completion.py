@@ -101,21 +101,32 @@ def progress_for(
     return progress
 
 
+def completion_rule(cohort) -> tuple[int, list]:
+    """The cohort's minimum attendance (%) and required modules: the rule it started with
+    (``Cohort.rule_*``), or its template's while it is planned (and for cohorts that
+    started before the rule was kept on the cohort).
+
+    Reads the template's modules through ``cohort.template.modules.all()``, so a prefetch of
+    ``template__modules`` keeps it free of queries."""
+    modules = cohort.template.modules.all()
+    if cohort.rule_required_module_ids is None:
+        return cohort.min_attendance_percent, [m for m in modules if m.required]
+    required_ids = set(cohort.rule_required_module_ids)
+    return cohort.min_attendance_percent, [m for m in modules if m.pk in required_ids]
+
+
 def cohort_progress(cohort, sessions, enrolments, attendances) -> dict[int, Progress]:
     """Progress per enrolment id, from already-fetched rows (no queries of its own
-    beyond ``sessions``' prefetched modules and the template's required modules)."""
+    beyond ``sessions``' prefetched modules and the template's modules)."""
     by_enrolment: dict[int, dict[int, str]] = {}
     for attendance in attendances:
         by_enrolment.setdefault(attendance.enrolment_id, {})[attendance.session_id] = (
             attendance.status
         )
-    required = [m for m in cohort.template.modules.all() if m.required]
+    min_percent, required = completion_rule(cohort)
     return {
         enrolment.pk: progress_for(
-            sessions,
-            by_enrolment.get(enrolment.pk, {}),
-            cohort.template.min_attendance_percent,
-            required,
+            sessions, by_enrolment.get(enrolment.pk, {}), min_percent, required
         )
         for enrolment in enrolments
     }

@@ -1,5 +1,8 @@
 """Demo programme data: in each demo region a closed cohort with certified alumni, a
-running cohort halfway through, applicants at every step, and a reunion.
+running cohort halfway through, applicants at every step, a reunion and (after the
+workplace seed) a cancelled continuing-education day and a network meeting for the unit
+managers, who have answered; in Stockholm also its own course template and a cancelled
+cohort planned on it.
 
 Everything is built through ``programmes.actions`` with the region's demo coordinator as
 actor, with dates relative to today so the demo always looks current. Running it again
@@ -18,7 +21,7 @@ from django.utils import timezone
 from peersupport.accounts.demo import DEMO_DOMAIN, ROLE_PEOPLE, demo_email
 from peersupport.accounts.models import Region, Role, User
 from peersupport.dataprotection.actions import valid_consent, withdraw_consent
-from peersupport.dataprotection.models import ConsentMethod
+from peersupport.dataprotection.models import ConsentMethod, ConsentText
 from peersupport.retention.anonymise import THINNED_EMAIL_DOMAIN
 
 from . import actions
@@ -28,6 +31,8 @@ from .models import (
     Cohort,
     CourseTemplate,
     EventKind,
+    EventResponse,
+    InterviewOutcome,
     LeavingReason,
     Participant,
     ParticipantStatus,
@@ -139,6 +144,11 @@ PEOPLE = {
 CLOSED_COHORT_NAME = "Grundkurs, omgång 1"
 RUNNING_COHORT_NAME = "Grundkurs, omgång 2"
 REUNION_TITLE = "Återträff för alumner"
+# Stockholm has its own copy of the national course template, and cancelled a cohort
+# planned on it when too few could come.
+OWN_TEMPLATE_REGION = "stockholm"
+CANCELLED_COHORT_NAME = "Grundkurs, omgång 3 (inställd)"
+CANCELLED_COHORT_TRAINEE = "Erik Sundqvist"
 LEAVING_REASON = "Har börjat ett nytt arbete och kan inte fullfölja kursen."
 
 # The path up to the course, in the order a participant walks it.
@@ -380,6 +390,65 @@ def _declined_last_year(coordinator: User, region: Region, today: dt.date) -> No
     )
 
 
+def _own_template(coordinator: User, region: Region) -> CourseTemplate:
+    own = CourseTemplate.objects.filter(region=region).first()
+    if own is not None:
+        return own
+    return actions.copy_course_template(
+        actor=coordinator, template=CourseTemplate.objects.get(is_default=True), region=region
+    )
+
+
+def _cancelled_cohort(coordinator: User, region: Region, people: dict, today: dt.date) -> None:
+    """A cohort planned on the region's own template two months ahead, with one accepted
+    applicant enrolled, cancelled: the applicant was told and is accepted again."""
+    cohort = actions.create_cohort(
+        actor=coordinator,
+        region=region,
+        template=_own_template(coordinator, region),
+        name=CANCELLED_COHORT_NAME,
+        venue=people["venue"],
+        capacity=12,
+        start_date=monday_of(today + dt.timedelta(weeks=9)),
+        trainers=people["trainers"],
+    )
+    trainee = Participant.objects.filter(
+        region=region, email=demo_participant_email(CANCELLED_COHORT_TRAINEE)
+    ).first()
+    if trainee is not None and trainee.status == ParticipantStatus.ACCEPTED:
+        actions.enrol(actor=coordinator, cohort=cohort, participant=trainee)
+    actions.cancel_cohort(actor=coordinator, cohort=cohort)
+
+
+# An applicant who came through the region's public interest form and has been
+# interviewed; the coordinators have not decided yet.
+INTAKE_APPLICANT = {"stockholm": "Nora Bergström", "skane": "Hugo Lindqvist"}
+INTAKE_MOTIVATION = (
+    "Jag har själv fått stöd av någon med egen erfarenhet och vill nu ge det vidare."
+)
+
+
+def _intake_applicant(coordinator: User, region: Region, today: dt.date) -> None:
+    full_name = INTAKE_APPLICANT[region.code]
+    email = demo_participant_email(full_name)
+    if Participant.objects.filter(region=region, email=email).exists():
+        return
+    applicant = actions.submit_interest(
+        region=region,
+        full_name=full_name,
+        email=email,
+        motivation=INTAKE_MOTIVATION,
+        consent_version=ConsentText.objects.current(actions.LIVED_EXPERIENCE).version,
+    )
+    actions.record_interview(
+        actor=coordinator,
+        participant=applicant,
+        held_on=min(today, timezone.localdate()) - dt.timedelta(days=2),
+        interviewer=coordinator,
+        outcome=InterviewOutcome.UNDECIDED,
+    )
+
+
 def seed(*, today: dt.date | None = None) -> None:
     """Add the programme demo data to the demo regions (after the accounts' seed)."""
     today = today or timezone.localdate()
@@ -395,5 +464,67 @@ def seed(*, today: dt.date | None = None) -> None:
         _applicants(coordinator, region, people, today)
         _withdrawn_consent(coordinator, region, people)
         _declined_last_year(coordinator, region, today)
+        _intake_applicant(coordinator, region, today)
         if not region.events.filter(title=REUNION_TITLE).exists():
             _reunion(coordinator, region, today)
+        if code == OWN_TEMPLATE_REGION:
+            _own_template(coordinator, region)
+            if not cohorts.filter(name=CANCELLED_COHORT_NAME).exists():
+                _cancelled_cohort(coordinator, region, people, today)
+
+
+CANCELLED_EVENT_TITLE = "Fortbildning om samtal kring suicidrisk"
+CANCELLED_EVENT_REASON = "Föreläsaren är sjuk. Vi återkommer med ett nytt datum."
+NETWORK_MEETING_TITLE = "Nätverksträff för enhetschefer"
+
+
+def _cancelled_event(coordinator: User, region: Region, today: dt.date) -> None:
+    """A continuing-education day in five weeks, to which the alumni were invited, then
+    cancelled: the invitees are told."""
+    day = today + dt.timedelta(weeks=5)
+    event = actions.create_event(
+        actor=coordinator,
+        region=region,
+        kind=EventKind.CONTINUING_EDUCATION,
+        title=CANCELLED_EVENT_TITLE,
+        starts_at=_at(day, 9),
+        ends_at=_at(day, 15),
+        venue=PEOPLE[region.code]["venue"],
+    )
+    actions.invite_alumni(actor=coordinator, event=event)
+    actions.cancel_event(actor=coordinator, event=event, reason=CANCELLED_EVENT_REASON)
+
+
+def seed_events(*, today: dt.date | None = None) -> None:
+    """In each demo region a cancelled continuing-education day and a network meeting.
+    Runs after the workplace seed, which places the peer supporters (with their accounts,
+    so the cancellation reaches them) and so gives the unit managers peer supporters."""
+    today = today or timezone.localdate()
+    for code in PEOPLE:
+        region = Region.objects.get(code=code)
+        coordinator = User.objects.get(email=demo_email(ROLE_PEOPLE[code][Role.COORDINATOR][0]))
+        if not region.events.filter(title=CANCELLED_EVENT_TITLE).exists():
+            _cancelled_event(coordinator, region, today)
+        if not region.events.filter(title=NETWORK_MEETING_TITLE).exists():
+            _network_meeting(coordinator, region, today)
+
+
+def _network_meeting(coordinator: User, region: Region, today: dt.date) -> None:
+    """A network meeting in three weeks for the unit managers who have taken on peer
+    supporters; they have answered that they are coming."""
+    day = today + dt.timedelta(weeks=3)
+    event = actions.create_event(
+        actor=coordinator,
+        region=region,
+        kind=EventKind.NETWORK_MEETING,
+        title=NETWORK_MEETING_TITLE,
+        starts_at=_at(day, 13),
+        ends_at=_at(day, 15),
+        venue=PEOPLE[region.code]["venue"],
+        description="Erfarenheter av att ha peer support-medarbetare på enheten.",
+    )
+    actions.invite_to_event(actor=coordinator, event=event)
+    for invitation in event.invitations.select_related("user"):
+        actions.answer_event_invitation(
+            actor=invitation.user, invitation=invitation, response=EventResponse.COMING
+        )

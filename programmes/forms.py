@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.conf import settings
 from django.urls import reverse
@@ -25,6 +25,8 @@ from .models import (
     CourseModule,
     CourseTemplate,
     EventKind,
+    EventResponse,
+    InterviewOutcome,
     LeavingReason,
     ParticipantStatus,
     TemplateDay,
@@ -396,6 +398,49 @@ class EventForm(PrivacyGuardedFormMixin, forms.Form):
         return data
 
 
+class EventEditForm(EventForm):
+    """The event's details; its region stays."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, regions=None, **kwargs)
+        del self.fields["region"]
+        self.helper.inputs.clear()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    @classmethod
+    def initial_for(cls, event) -> dict:
+        starts_at = timezone.localtime(event.starts_at)
+        ends_at = timezone.localtime(event.ends_at)
+        return {
+            "kind": event.kind,
+            "title": event.title,
+            "start_date": starts_at.date(),
+            "start_time": starts_at.time(),
+            "end_date": ends_at.date() if ends_at.date() != starts_at.date() else None,
+            "end_time": ends_at.time(),
+            "venue": event.venue,
+            "description": event.description,
+        }
+
+
+class EventCancelForm(PrivacyGuardedFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("Told to everyone invited."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Cancel the event"), css_class="btn-danger"))
+
+
+class EventAnswerForm(forms.Form):
+    response = forms.ChoiceField(label=_("Are you coming?"), choices=EventResponse.choices)
+
+
 class EventAttendanceForm(forms.Form):
     ATTENDED = {"yes": True, "no": False, "unknown": None}
 
@@ -536,3 +581,164 @@ class CertifyForm(forms.Form):
     def __init__(self, *args, enrolments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enrolments"].queryset = enrolments
+
+
+# Upkeep (issue 12) ------------------------------------------------------------------------
+
+
+class ParticipantDetailsForm(PrivacyGuardedFormMixin, forms.Form):
+    """Correct what registering the applicant recorded about them."""
+
+    # The participant's own contact details: what this form is for.
+    identifying_fields_allowed = ("email", "phone")
+    person_name_fields = ("full_name",)
+
+    full_name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("An account the person already has keeps the address they log in with."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the certificate and of messages to the person."),
+    )
+    applied_on = PlausibleDateField(label=_("Applied on"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save details")))
+
+
+class TemplateCopyForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("Copy to region"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+# Recruitment intake -----------------------------------------------------------------------
+
+# The honeypot: a field people never see or fill in; a bot that fills every field gives
+# itself away (see ``programmes.views.intake``).
+HONEYPOT_FIELD = "website"
+
+
+class InterestForm(PrivacyGuardedFormMixin, forms.Form):
+    """The public interest form: who the person is, how to reach them, why they apply, and
+    their own declaration of lived experience with consent to it being kept."""
+
+    # The applicant's own contact details: what this form is for.
+    identifying_fields_allowed = ("email", "phone", HONEYPOT_FIELD)
+    person_name_fields = ("full_name",)
+
+    full_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_("We write to you here about an interview."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        help_text=_("If you would rather be called."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    motivation = forms.CharField(
+        label=_("Why do you want to become a peer supporter?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "A few sentences are enough. Do not write about your diagnosis or anyone else's "
+            "details."
+        ),
+    )
+    declared = forms.BooleanField(
+        label=_(
+            "I have own lived experience of mental ill-health, and I consent to the region "
+            "keeping this declaration as the text above describes"
+        ),
+        error_messages={
+            "required": _(
+                "The programme is for people with own lived experience: tick this to apply. "
+                "Without your consent we cannot keep your application."
+            )
+        },
+    )
+    consent_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, consent_version: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent_version"].initial = consent_version
+        # The template writes the form tag, the honeypot (out of sight) and the button.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "full_name", "email", "phone", "motivation", "declared", "consent_version"
+        )
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get(self.add_prefix(HONEYPOT_FIELD), "").strip())
+
+
+class InterviewForm(PrivacyGuardedFormMixin, forms.Form):
+    """An interview with an applicant. Declining needs a reason, as any ended path does."""
+
+    held_on = PlausibleDateField(label=_("Interview date"), initial=timezone.localdate)
+    interviewer = forms.ModelChoiceField(label=_("Interviewer"), queryset=None)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("Choose…")), *InterviewOutcome.choices]
+    )
+    reason_category = forms.ChoiceField(
+        label=_("Kind of reason"),
+        required=False,
+        choices=[("", _("Choose…")), *LeavingReason.choices],
+        help_text=_("Required when the applicant is not offered a place."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the applicant is not offered a place."),
+    )
+
+    def __init__(self, *args, participant, interviewers, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interviewer"].queryset = interviewers
+        self.fields["interviewer"].initial = actor.pk
+        self.helper = FormHelper()
+        self.helper.form_action = reverse(
+            "programmes:participant_interview", kwargs={"pk": participant.pk}
+        )
+        self.helper.add_input(Submit("submit", _("Record interview")))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") != InterviewOutcome.DECLINED:
+            cleaned["reason_category"] = None
+            cleaned["reason"] = ""
+            return cleaned
+        if not cleaned.get("reason_category"):
+            self.add_error(
+                "reason_category", _("Choose the kind of reason when the path ends here.")
+            )
+        if "reason" in cleaned and not cleaned["reason"].strip():
+            self.add_error("reason", _("Give a reason when the path ends here."))
+        return cleaned

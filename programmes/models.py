@@ -117,6 +117,8 @@ class Participant(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     applied_on = models.DateField(_("applied on"), default=dt.date.today)
+    # What the applicant wrote on the public interest form about why they apply.
+    motivation = models.TextField(_("motivation"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ParticipantQuerySet.as_manager()
@@ -211,6 +213,24 @@ class CourseTemplate(models.Model):
         help_text=_("Share of course days a trainee must attend to complete the course."),
     )
     is_default = models.BooleanField(_("default template"), default=False)
+    # Without a region, a national template: shared by every region, edited only by admins.
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="course_templates",
+        verbose_name=_("region"),
+        help_text=_("Empty for a national template, which only admins edit."),
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
+    )
     day_start = models.TimeField(_("course day starts"), default=dt.time(9, 0))
     day_end = models.TimeField(_("course day ends"), default=dt.time(16, 0))
 
@@ -232,6 +252,10 @@ class CourseTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_national(self) -> bool:
+        return self.region_id is None
 
 
 class CourseModule(models.Model):
@@ -302,6 +326,11 @@ class CohortStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     RUNNING = "running", _("Running")
     CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A closed or cancelled cohort is kept as it was: nothing in it changes any more.
+LOCKED_COHORT_STATUSES = (CohortStatus.CLOSED, CohortStatus.CANCELLED)
 
 
 class CohortQuerySet(models.QuerySet["Cohort"]):
@@ -309,7 +338,7 @@ class CohortQuerySet(models.QuerySet["Cohort"]):
         return self.filter(region_id__in=region_ids)
 
     def open(self) -> CohortQuerySet:
-        return self.exclude(status=CohortStatus.CLOSED)
+        return self.exclude(status__in=LOCKED_COHORT_STATUSES)
 
 
 class Cohort(models.Model):
@@ -336,6 +365,16 @@ class Cohort(models.Model):
         _("status"), max_length=10, choices=CohortStatus.choices, default=CohortStatus.PLANNED
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The completion rule as the cohort started with it, so that editing the template later
+    # does not change what its trainees must attend. Null on cohorts from before the rule
+    # was kept here: they follow their template.
+    rule_min_attendance_percent = models.PositiveSmallIntegerField(
+        _("minimum attendance (%)"), null=True, blank=True, editable=False
+    )
+    rule_required_module_ids = models.JSONField(
+        _("required modules"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = CohortQuerySet.as_manager()
@@ -354,7 +393,20 @@ class Cohort(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.status == CohortStatus.CLOSED
+        """Closed or cancelled: its attendance, enrolments and days are locked."""
+        return self.status in LOCKED_COHORT_STATUSES
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == CohortStatus.CANCELLED
+
+    @property
+    def min_attendance_percent(self) -> int:
+        """The completion rule's minimum attendance: kept since the cohort started, or its
+        template's while it is planned."""
+        if self.rule_min_attendance_percent is None:
+            return self.template.min_attendance_percent
+        return self.rule_min_attendance_percent
 
 
 class CourseSession(models.Model):
@@ -539,10 +591,13 @@ class Certificate(models.Model):
 class EventKind(models.TextChoices):
     REUNION = "reunion", _("Reunion")
     CONTINUING_EDUCATION = "continuing_education", _("Continuing education")
+    # For the unit managers who have taken on peer supporters (nätverksträff).
+    NETWORK_MEETING = "network_meeting", _("Network meeting")
 
 
 class Event(models.Model):
-    """A reunion or continuing-education day for a region's alumni."""
+    """A reunion or continuing-education day for a region's alumni, or a network meeting
+    for its unit managers. A cancelled event stays, marked cancelled."""
 
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="events", verbose_name=_("region")
@@ -553,6 +608,8 @@ class Event(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     venue = models.CharField(_("venue"), max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("event")
@@ -567,30 +624,143 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def has_begun(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+
+class EventResponse(models.TextChoices):
+    COMING = "coming", _("Coming")
+    NOT_COMING = "not_coming", _("Not coming")
+
 
 class EventInvitation(models.Model):
+    """An invitation to an event: of a participant (alumni) or of an account holder who
+    has no programme record (a unit manager invited to a network meeting)."""
+
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("event")
     )
     participant = models.ForeignKey(
         Participant,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="event_invitations",
         verbose_name=_("participant"),
     )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="event_invitations",
+        verbose_name=_("person"),
+    )
     invited_at = models.DateTimeField(_("invited"), default=timezone.now)
+    response = models.CharField(
+        _("answer"), max_length=12, choices=EventResponse.choices, blank=True
+    )
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("event invitation")
         verbose_name_plural = _("event invitations")
-        ordering = ["event", "participant__full_name"]
+        ordering = ["event", "participant__full_name", "user__full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "participant"], name="event_invitation_once")
+            models.UniqueConstraint(fields=["event", "participant"], name="event_invitation_once"),
+            models.UniqueConstraint(fields=["event", "user"], name="event_invitation_once_user"),
+            models.CheckConstraint(
+                condition=Q(participant__isnull=False, user__isnull=True)
+                | Q(participant__isnull=True, user__isnull=False),
+                name="event_invitation_one_invitee",
+            ),
+            models.CheckConstraint(
+                condition=Q(response__in=["", *EventResponse.values]),
+                name="event_invitation_response_valid",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.participant} – {self.event}"
+        return f"{self.invitee_name} – {self.event}"
+
+    @property
+    def invitee_name(self) -> str:
+        if self.participant_id:
+            return self.participant.full_name
+        return self.user.full_name or self.user.email
+
+    @property
+    def invitee_account(self):
+        """The account the invitee logs in with and is e-mailed at, if any."""
+        return self.participant.user if self.participant_id else self.user
+
+    def data_subject(self) -> DataSubject:
+        if self.participant_id:
+            return self.participant.data_subject()
+        return self.user.data_subject()
+
+
+class InterviewOutcome(models.TextChoices):
+    """What an interview came to; each moves the applicant's path (see ``record_interview``)."""
+
+    ACCEPTED = "accepted", _("Offered a place on the course")
+    DECLINED = "declined", _("Not offered a place")
+    UNDECIDED = "undecided", _("No decision yet")
+
+
+# The step on the path each outcome leads to.
+INTERVIEW_OUTCOME_STATUS = {
+    InterviewOutcome.ACCEPTED: ParticipantStatus.ACCEPTED,
+    InterviewOutcome.DECLINED: ParticipantStatus.DECLINED,
+    InterviewOutcome.UNDECIDED: ParticipantStatus.INTERVIEWED,
+}
+
+
+class Interview(models.Model):
+    """A recruitment interview with an applicant: when, who held it, and what it came to."""
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="interviews",
+        verbose_name=_("participant"),
+    )
+    held_on = models.DateField(_("interview date"))
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("interviewer"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=InterviewOutcome.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("interview")
+        verbose_name_plural = _("interviews")
+        ordering = ["participant", "held_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=InterviewOutcome.values), name="interview_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.held_on}"
 
     def data_subject(self) -> DataSubject:
         return self.participant.data_subject()

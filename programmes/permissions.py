@@ -3,7 +3,9 @@ their own records."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.core import signing
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from peersupport.accounts.models import Role, User
@@ -59,12 +61,16 @@ def get_enrolment_for_user_or_404(user: User, cohort: Cohort, pk: int) -> Enrolm
 
 
 def templates_visible_to(user: User) -> QuerySet[CourseTemplate]:
-    """Course templates are shared data; coordinators may read and edit them."""
-    return (
-        CourseTemplate.objects.all()
-        if coordinated_region_ids(user)
-        else (CourseTemplate.objects.none())
-    )
+    """A coordinator sees the national templates and their own regions' templates."""
+    region_ids = coordinated_region_ids(user)
+    if not region_ids:
+        return CourseTemplate.objects.none()
+    return CourseTemplate.objects.filter(Q(region__isnull=True) | Q(region_id__in=region_ids))
+
+
+def can_edit_template(user: User, template: CourseTemplate) -> bool:
+    """A region's template is edited by its coordinators; a national one only in the admin."""
+    return template.region_id is not None and template.region_id in coordinated_region_ids(user)
 
 
 def get_template_for_user_or_404(user: User, pk: int) -> CourseTemplate:
@@ -84,8 +90,46 @@ def get_invitation_for_user_or_404(user: User, event: Event, pk: int) -> EventIn
     return get_object_or_404(
         EventInvitation.objects.filter(
             event=event, event__region_id__in=coordinated_region_ids(user)
-        ).select_related("participant"),
+        ).select_related("participant", "user"),
         pk=pk,
+    )
+
+
+# Signs the links in invitation e-mails that answer without logging in.
+ANSWER_SALT = "programmes.event-answer"
+
+
+def invitation_answer_token(invitation: EventInvitation) -> str:
+    return signing.dumps(invitation.pk, salt=ANSWER_SALT)
+
+
+def get_invitation_by_token_or_404(token: str) -> EventInvitation:
+    """The invitation the signed link is for: 404 for a forged link, and for an invitee
+    whose account has been closed."""
+    try:
+        pk = signing.loads(token, salt=ANSWER_SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    invitation = get_object_or_404(
+        EventInvitation.objects.select_related(
+            "event", "event__region", "participant__user", "user"
+        ),
+        pk=pk,
+    )
+    account = invitation.invitee_account
+    if account is not None and not account.is_active:
+        raise Http404
+    return invitation
+
+
+def own_event_invitations(user: User) -> QuerySet[EventInvitation]:
+    """The invitations of the person: through their programme record or to their account."""
+    return EventInvitation.objects.filter(Q(participant__user=user) | Q(user=user))
+
+
+def get_own_invitation_or_404(user: User, pk: int) -> EventInvitation:
+    return get_object_or_404(
+        own_event_invitations(user).select_related("event", "participant__user", "user"), pk=pk
     )
 
 
@@ -105,8 +149,6 @@ def own_enrolments(user: User) -> QuerySet[Enrolment]:
 def certificates_visible_to(user: User) -> QuerySet[Certificate]:
     """A trainee's own current certificates, and every certificate (replaced ones too)
     of the regions the user coordinates."""
-    from django.db.models import Q
-
     return Certificate.objects.filter(
         Q(participant__user=user, replaced_at__isnull=True)
         | Q(participant__region_id__in=coordinated_region_ids(user))

@@ -1,34 +1,52 @@
-"""Course templates: the shape of a course (days, modules, completion rule), edited by
-coordinators."""
+"""Course templates: the shape of a course (days, modules, completion rule). National
+templates are read here and changed in the admin; a region's own copies are edited here by
+its coordinators."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, F
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from peersupport.accounts.models import Role
 from peersupport.accounts.permissions import role_required
+from peersupport.accounts.scoping import regions_for
 from peersupport.forms import add_action_error
 
 from .. import actions
-from ..forms import CourseModuleFormSet, CourseTemplateForm, TemplateDayFormSet
-from ..permissions import get_template_for_user_or_404, templates_visible_to
+from ..forms import CourseModuleFormSet, CourseTemplateForm, TemplateCopyForm, TemplateDayFormSet
+from ..permissions import can_edit_template, get_template_for_user_or_404, templates_visible_to
 
 
 @role_required(Role.COORDINATOR)
 def template_list(request):
-    templates = templates_visible_to(request.user).annotate(
-        module_count=Count("modules", distinct=True),
-        day_count=Count("days", distinct=True),
-        cohort_count=Count("cohorts", distinct=True),
+    templates = (
+        templates_visible_to(request.user)
+        .select_related("region")
+        .annotate(
+            module_count=Count("modules", distinct=True),
+            day_count=Count("days", distinct=True),
+            cohort_count=Count("cohorts", distinct=True),
+        )
+        # The national templates first, then each region's own.
+        .order_by(F("region__name").asc(nulls_first=True), "name")
     )
-    return render(request, "programmes/template_list.html", {"templates": templates})
+    regions = regions_for(request.user, Role.COORDINATOR)
+    return render(
+        request,
+        "programmes/template_list.html",
+        {"templates": templates, "copy_form": TemplateCopyForm(regions=regions)},
+    )
 
 
 @role_required(Role.COORDINATOR)
 def template_edit(request, pk: int):
+    """A region's own template is edited here; a national one is shown read-only, with the
+    offer to copy it to the coordinator's region."""
     template = get_template_for_user_or_404(request.user, pk)
+    can_edit = can_edit_template(request.user, template)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
     heading = template.name
     modules = list(template.modules.all())
     data = request.POST if request.method == "POST" else None
@@ -62,10 +80,15 @@ def template_edit(request, pk: int):
         {
             "template": template,
             "heading": heading,
+            "can_edit": can_edit,
+            "copy_form": None
+            if can_edit
+            else TemplateCopyForm(regions=regions_for(request.user, Role.COORDINATOR)),
             "form": form,
             "module_formset": module_formset,
             "day_formset": day_formset,
         },
+        status=400 if data is not None else 200,
     )
 
 

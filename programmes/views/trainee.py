@@ -6,8 +6,8 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..completion import progress_for
-from ..models import Attendance, CourseModule, CourseSession, EnrolmentStatus
+from ..completion import completion_rule, progress_for
+from ..models import Attendance, CohortStatus, CourseModule, CourseSession, EnrolmentStatus
 from ..permissions import certificates_visible_to, own_enrolments, own_participant
 
 
@@ -22,6 +22,8 @@ def my_course(request):
     enrolments = list(
         own_enrolments(request.user)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
+        # A cancelled cohort's trainees were told by e-mail; its days never happen.
+        .exclude(cohort__status=CohortStatus.CANCELLED)
         .select_related("cohort__template", "cohort__region")
         .prefetch_related(
             Prefetch(
@@ -59,11 +61,12 @@ def _course_of(enrolment, today):
     attendance_by_session = {a.session_id: a for a in enrolment.attendances.all()}
     progress = None
     if enrolment.status == EnrolmentStatus.ENROLLED:
+        min_percent, required = completion_rule(cohort)
         progress = progress_for(
             sessions,
             {pk: a.status for pk, a in attendance_by_session.items()},
-            cohort.template.min_attendance_percent,
-            [m for m in cohort.template.modules.all() if m.required],
+            min_percent,
+            required,
         )
     days = [
         {

@@ -24,11 +24,12 @@ from programmes.models import (
     EnrolmentStatus,
     Event,
     EventInvitation,
+    EventResponse,
     Participant,
     ParticipantStatus,
     StatusChange,
 )
-from programmes.notifications import TRAINEE_AT_RISK
+from programmes.notifications import EVENT_CANCELLED, TRAINEE_AT_RISK
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +59,25 @@ def test_seed_demo_twice_adds_nothing_the_second_time(client_for):
     first = counts()
     call_command("seed_demo", stdout=StringIO())
     assert counts() == first
-    assert first["Cohort"] == 4
+    assert first["Cohort"] == 5
     assert first["Certificate"] == 14
     for code in ("stockholm", "skane"):
         assert_peer_sees_the_running_course(code, client_for)
+        assert_cancelled_event_and_answered_network_meeting(code)
+
+
+def assert_cancelled_event_and_answered_network_meeting(code):
+    """A cancelled continuing-education day whose invitees were told, and a network meeting
+    to which the unit manager is invited and has answered that they are coming."""
+    cancelled = Event.objects.get(region__code=code, title=demo.CANCELLED_EVENT_TITLE)
+    assert cancelled.is_cancelled and cancelled.invitations.exists()
+    assert Notification.objects.filter(
+        kind=EVENT_CANCELLED.key, subject_id__in=cancelled.invitations.values("pk")
+    ).exists()
+    meeting = Event.objects.get(region__code=code, title=demo.NETWORK_MEETING_TITLE)
+    (invitation,) = meeting.invitations.all()
+    assert invitation.user.email == f"enhetschef.{code}@example.org"
+    assert invitation.response == EventResponse.COMING
 
 
 def assert_peer_sees_the_running_course(code, client_for):
@@ -151,3 +167,16 @@ def assert_applicants_and_reunion(code, today):
     assert invitations.count() == 7
     assert invitations.filter(attended=True).exists()
     assert invitations.filter(attended=False).exists()
+
+
+def test_stockholm_has_its_own_template_and_a_cancelled_cohort():
+    """Stockholm's copy of the national template; a cohort planned on it was cancelled and
+    its one trainee told, and is accepted again."""
+    seed_as_of(dt.date(2027, 9, 19))
+    cancelled = Cohort.objects.get(name=demo.CANCELLED_COHORT_NAME)
+    assert cancelled.status == CohortStatus.CANCELLED
+    assert cancelled.template.region.code == "stockholm"
+    assert cancelled.template.copied_from.is_default
+    (enrolment,) = cancelled.enrolments.all()
+    assert enrolment.participant.status == ParticipantStatus.ACCEPTED
+    assert Notification.objects.filter(kind="cohort_cancelled", subject_id=enrolment.pk).exists()
