@@ -18,7 +18,13 @@ from peersupport.accounts.models import Role
 from peersupport.todo import TodoItem, TodoKind, register_todo
 
 from .completion import Progress, Standing
-from .models import Cohort, CohortStatus, CourseSession, EnrolmentStatus, Participant
+from .models import (
+    LOCKED_COHORT_STATUSES,
+    Cohort,
+    CourseSession,
+    EnrolmentStatus,
+    Participant,
+)
 from .reports import standings_of
 
 # The trainee's course days this many days ahead are on their home page.
@@ -73,7 +79,7 @@ def trainees_at_risk(user, region_ids, today) -> list[TodoItem]:
 
 def course_days_ahead(user, region_ids, today) -> list[TodoItem]:
     """The trainee's course days from today to two weeks ahead, in the cohorts they are
-    enrolled in."""
+    enrolled in (not those closed or cancelled)."""
     days = (
         CourseSession.objects.filter(
             cohort__enrolments__participant__user=user,
@@ -81,7 +87,7 @@ def course_days_ahead(user, region_ids, today) -> list[TodoItem]:
             date__gte=today,
             date__lte=today + dt.timedelta(days=COURSE_DAYS_AHEAD),
         )
-        .exclude(cohort__status=CohortStatus.CLOSED)
+        .exclude(cohort__status__in=LOCKED_COHORT_STATUSES)
         .select_related("cohort")
         .order_by("date", "start_time", "pk")
     )

@@ -19,7 +19,7 @@ from tests.evaluation.builders import make_instrument, make_invitation, make_stu
 from tests.factories import active_placement, certified_participant
 from tests.programmes.course_state import accepted_applicant, default_cohort
 from workplaces import actions as workplace_actions
-from workplaces.models import Employer
+from workplaces.models import Employer, ReadinessItem
 
 # Completed and pending invitations of a wave under target: both at least the small-number
 # threshold, so the rate is shown (5 of 15 = 33 %, target 60 %).
@@ -105,3 +105,16 @@ def invitation_not_accepted(coordinator, region, name: str):
     Membership.objects.filter(pk=membership.pk).update(created_at=week_ago)
     Notification.objects.filter(recipient=membership.user).update(created_at=week_ago)
     return membership.user
+
+
+def confirm_budget(coordinator, workplace, *, ends_in_days: int):
+    """The workplace's budget confirmed for a period ending ``ends_in_days`` from today."""
+    today = timezone.localdate()
+    workplace_actions.confirm_readiness(
+        actor=coordinator,
+        workplace=workplace,
+        item=ReadinessItem.BUDGET,
+        fte=Decimal("1.0"),
+        period_start=today - dt.timedelta(days=300),
+        period_end=today + dt.timedelta(days=ends_in_days),
+    )

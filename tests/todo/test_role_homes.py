@@ -312,7 +312,8 @@ def test_a_peer_supporters_tasks_go_as_they_are_done(
 def test_a_trainee_sees_the_course_days_of_the_next_two_weeks(
     coordinator, stockholm, peer_supporter, client_for
 ):
-    """Course days from today to two weeks ahead show with the link to their course."""
+    """Course days from today to two weeks ahead show with the link to their course; a
+    cancelled cohort's do not."""
     trainee = accepted_applicant(coordinator, stockholm, "Elias Peer", email=peer_supporter.email)
     trainee.user = peer_supporter
     trainee.save()
@@ -327,6 +328,11 @@ def test_a_trainee_sees_the_course_days_of_the_next_two_weeks(
     assert {item.url for item in days.items} == {
         reverse("programmes:my_course") + f"#cohort-{cohort.pk}-heading"
     }
+
+    programme_actions.cancel_cohort(actor=coordinator, cohort=cohort)
+
+    lists = lists_of(client_for(peer_supporter).get(HOME), "peer_supporter")
+    assert not lists["course_days_ahead"].total
 
 
 @pytest.mark.parametrize("n", [1, 3])
