@@ -7,6 +7,7 @@ from peersupport.accounts import demo
 from peersupport.accounts.models import User
 from peersupport.audit import demo as audit_demo
 from peersupport.extracts import demo as extract_demo
+from peersupport.messaging import demo as messaging_demo
 from peersupport.reports import demo as report_demo
 from peersupport.retention import demo as retention_demo
 from programmes import demo as programme_demo
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         programme_demo.seed()
         workplace_demo.seed(password=password)
         supervision_demo.seed()
+        messaging_demo.seed()
         evaluation_demo.seed()
         retention_demo.seed()
         extract_demo.seed()
