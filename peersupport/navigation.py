@@ -27,6 +27,9 @@ def navigation(request):
         items.append((reverse("programmes:my_course"), _("My course")))
     if Role.UNIT_MANAGER in roles:
         items.append((reverse("workplaces:manager_home"), _("My workplace")))
+    # Alumni are invited to reunions, unit managers to network meetings.
+    if roles & {Role.PEER_SUPPORTER, Role.UNIT_MANAGER}:
+        items.append((reverse("programmes:my_events"), _("My events")))
     if roles & {Role.COORDINATOR, Role.UNIT_MANAGER, Role.PEER_SUPPORTER}:
         items.append((reverse("workplaces:placement_list"), _("Placements")))
     if roles & {Role.COORDINATOR, Role.UNIT_MANAGER}:

@@ -33,7 +33,7 @@ from .models import (
     Supervisor,
     SupervisorNote,
 )
-from .notifications import SUPERVISION_REMINDER, SUPERVISION_SHORTFALL
+from .notifications import SUPERVISION_GROUP_ENDED, SUPERVISION_REMINDER, SUPERVISION_SHORTFALL
 from .permissions import (
     can_edit_group,
     can_plan_sessions,
@@ -192,6 +192,67 @@ def update_group(
         ignore_conflicts=True,
     )
     record_event(actor=actor, action=AuditAction.UPDATE, obj=group)
+    return group
+
+
+@transaction.atomic
+def deactivate_group(*, actor: User, group: SupervisionGroup, reason: str) -> SupervisionGroup:
+    """End a group: its planned sessions to come are cancelled with ``reason`` and their
+    reminders withdrawn (past sessions and their attendance stay), and its members and
+    supervisor are told. The group stays, listed as inactive, and can be reactivated."""
+    if not can_edit_group(actor, group):
+        raise ValidationError(_("Only the region's coordinators may do this."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the group ends.")})
+    group = SupervisionGroup.objects.select_for_update().get(pk=group.pk)
+    if not group.active:
+        raise ValidationError(_("The group is already inactive."))
+    now = timezone.now()
+    group.active = False
+    group.save(update_fields=["active"])
+    upcoming = list(group.sessions.upcoming(now).select_for_update())
+    for session in upcoming:
+        session.status = SessionStatus.CANCELLED
+        session.cancelled_reason = reason
+        session.cancelled_at = now
+    SupervisionSession.objects.bulk_update(upcoming, ["status", "cancelled_reason", "cancelled_at"])
+    Notification.objects.pending().filter(
+        kind=SUPERVISION_REMINDER.key,
+        subject_type=ContentType.objects.get_for_model(SupervisionSession),
+        subject_id__in=[session.pk for session in upcoming],
+    ).delete()
+    told = {member.user for member in group.members.select_related("user") if member.user}
+    told.add(group.supervisor.user)
+    for person in told:
+        if person.is_active:
+            schedule_notification(
+                recipient=person,
+                kind=SUPERVISION_GROUP_ENDED.key,
+                subject=group,
+                occurrence=now.isoformat(),
+            )
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=group,
+        detail={"active": False, "sessions_cancelled": len(upcoming)},
+    )
+    return group
+
+
+@transaction.atomic
+def reactivate_group(*, actor: User, group: SupervisionGroup) -> SupervisionGroup:
+    """Make an inactive group active again; sessions cancelled when it ended stay
+    cancelled, and new ones are planned as for any group."""
+    if not can_edit_group(actor, group):
+        raise ValidationError(_("Only the region's coordinators may do this."))
+    group = SupervisionGroup.objects.select_for_update().get(pk=group.pk)
+    if group.active:
+        raise ValidationError(_("The group is already active."))
+    group.active = True
+    group.save(update_fields=["active"])
+    record_event(actor=actor, action=AuditAction.UPDATE, obj=group, detail={"active": True})
     return group
 
 

@@ -6,9 +6,10 @@ Everything goes through ``supervision.actions``: the demo coordinator registers 
 supervisor and forms the groups, the supervisor plans, cancels one session and records
 attendance (with an absence and an excused absence), and the peer supporters confirm and
 rate some sessions. The cadence grid thus shows months met, months short (a cancelled
-session, absences) and, before supervision began, none planned. Runs after the workplace
-seed, whose placed peer supporters it supervises. Running it again adds nothing.
-Fictitious people; never run this against real data.
+session, absences) and, before supervision began, none planned. In Stockholm an evening
+group planned for the coming weeks has been ended: inactive, its sessions cancelled. Runs
+after the workplace seed, whose placed peer supporters it supervises. Running it again
+adds nothing. Fictitious people; never run this against real data.
 """
 
 from __future__ import annotations
@@ -64,6 +65,17 @@ GROUPS = {
     },
 }
 
+# A group the coordinator ended: listed as inactive, its planned sessions cancelled.
+ENDED_GROUP = {
+    "region": "stockholm",
+    "group": {
+        "name": "Kvällsgruppen",
+        "weekday": Weekday.TUESDAY,
+        "start_time": dt.time(17, 30),
+        "place": "Mötesplats Sveavägen, rum Ljuset",
+    },
+    "reason": "För få kunde komma på kvällstid; medlemmarna går i dagsgruppen.",
+}
 CANCELLED_REASON = "Handledaren var sjuk och ingen vikarie fanns."
 EXCUSED_REASON = "Läkarbesök"
 THEMES = [
@@ -213,13 +225,46 @@ def _supervise(coordinator: User, supervisor_user: User, region: Region, today: 
         _confirm_latest(participant)
 
 
+def _ended_group(coordinator: User, supervisor_user: User, region: Region, today: dt.date) -> None:
+    """An evening group planned for the coming weeks, then ended by the coordinator: its
+    sessions show cancelled and the group is listed as inactive."""
+    members = list(
+        Participant.objects.filter(region=region, supervision_groups__isnull=False)
+        .distinct()
+        .order_by("full_name")[:2]
+    )
+    if not members:
+        return
+    supervisor = actions.register_supervisor(actor=coordinator, user=supervisor_user, region=region)
+    group = actions.create_group(
+        actor=coordinator,
+        region=region,
+        supervisor=supervisor,
+        members=members,
+        **ENDED_GROUP["group"],
+    )
+    actions.plan_series(
+        actor=coordinator,
+        group=group,
+        first_date=_first_on_or_after(today + dt.timedelta(days=7), group.weekday),
+        until=today + dt.timedelta(weeks=5),
+        start_time=group.start_time,
+    )
+    actions.deactivate_group(actor=coordinator, group=group, reason=ENDED_GROUP["reason"])
+
+
 def seed(*, today: dt.date | None = None) -> None:
     """Add the supervision demo data to the demo regions (after the workplace seed)."""
     today = today or timezone.localdate()
     for code, config in GROUPS.items():
         region = Region.objects.get(code=code)
-        if SupervisionGroup.objects.filter(region=region, name=config["group"]["name"]).exists():
-            continue
         coordinator = User.objects.get(email=demo_email(ROLE_PEOPLE[code][Role.COORDINATOR][0]))
         supervisor = User.objects.get(email=demo_email(ROLE_PEOPLE[code][Role.SUPERVISOR][0]))
-        _supervise(coordinator, supervisor, region, today)
+        groups = SupervisionGroup.objects.filter(region=region)
+        if not groups.filter(name=config["group"]["name"]).exists():
+            _supervise(coordinator, supervisor, region, today)
+        if (
+            code == ENDED_GROUP["region"]
+            and not groups.filter(name=ENDED_GROUP["group"]["name"]).exists()
+        ):
+            _ended_group(coordinator, supervisor, region, today)

@@ -211,6 +211,19 @@ class CancelForm(PrivacyGuardedFormMixin, forms.Form):
         self.helper.add_input(Submit("submit", _("Cancel the session"), css_class="btn-danger"))
 
 
+class GroupDeactivateForm(PrivacyGuardedFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why does the group end?"),
+        max_length=300,
+        help_text=_("Given as the reason on each cancelled session."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("End the group"), css_class="btn-danger"))
+
+
 class AttendanceForm(PrivacyGuardedFormMixin, forms.Form):
     """One status (and a reason for an excused absence) per expected peer supporter, and
     the session's themes."""

@@ -30,3 +30,6 @@ SUPERVISION_SHORTFALL = register(
         _shortfall_context,
     )
 )
+SUPERVISION_GROUP_ENDED = register(
+    NotificationKind("supervision_group_ended", _("A supervision group has ended"))
+)

@@ -1,5 +1,5 @@
-"""Reunions and continuing education for a region's alumni: events, invitations and who
-came."""
+"""Reunions and continuing education for a region's alumni, and network meetings for its
+unit managers: events, invitations, answers and who came."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,7 +18,9 @@ from peersupport.accounts.scoping import regions_for
 from peersupport.forms import add_action_error
 
 from .. import actions
+from ..event_audiences import audience_for
 from ..forms import EventAttendanceForm, EventForm
+from ..models import EventResponse
 from ..permissions import (
     events_visible_to,
     get_event_for_user_or_404,
@@ -37,6 +39,7 @@ def event_list(request):
         .select_related("region")
         .annotate(
             invited=Count("invitations"),
+            coming=Count("invitations", filter=Q(invitations__response=EventResponse.COMING)),
             attended=Count("invitations", filter=Q(invitations__attended=True)),
         )
     )
@@ -67,9 +70,9 @@ def event_create(request):
                 description=data["description"],
             )
         except ValidationError as error:
-            add_action_error(form, _with_form_fields(error))
+            add_action_error(form, with_form_fields(error))
         else:
-            messages.success(request, _("The event is created. Invite the alumni next."))
+            messages.success(request, _("The event is created. Invite the people it is for next."))
             return redirect("programmes:event_detail", pk=event.pk)
     return render(request, "programmes/event_create.html", {"form": form})
 
@@ -77,7 +80,8 @@ def event_create(request):
 @role_required(Role.COORDINATOR)
 def event_detail(request, pk: int):
     event = get_event_for_user_or_404(request.user, pk)
-    invitations = list(event.invitations.select_related("participant"))
+    invitations = list(event.invitations.select_related("participant", "user"))
+    audience = audience_for(event.kind)
     return render(
         request,
         "programmes/event_detail.html",
@@ -85,7 +89,12 @@ def event_detail(request, pk: int):
             "event": event,
             "invitations": invitations,
             "attended_count": sum(1 for i in invitations if i.attended),
-            "has_started": event.starts_at <= timezone.now(),
+            "coming_count": sum(1 for i in invitations if i.response == EventResponse.COMING),
+            "not_coming_count": sum(
+                1 for i in invitations if i.response == EventResponse.NOT_COMING
+            ),
+            "audience_label": audience.label if audience else None,
+            "has_started": event.has_begun,
         },
     )
 
@@ -95,18 +104,24 @@ def event_detail(request, pk: int):
 def event_invite(request, pk: int):
     event = get_event_for_user_or_404(request.user, pk)
     try:
-        invited = actions.invite_alumni(actor=request.user, event=event)
+        invited = actions.invite_to_event(actor=request.user, event=event)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if invited:
-            messages.success(
-                request,
-                ngettext("%(count)d alumnus is invited.", "%(count)d alumni are invited.", invited)
-                % {"count": invited},
+        if audience_for(event.kind) is None:
+            invited_text = ngettext(
+                "%(count)d alumnus is invited.", "%(count)d alumni are invited.", invited
             )
+            nobody_new = _("Every alumnus of the region is already invited.")
         else:
-            messages.info(request, _("Every alumnus of the region is already invited."))
+            invited_text = ngettext(
+                "%(count)d person is invited.", "%(count)d people are invited.", invited
+            )
+            nobody_new = _("Everyone the event is for is already invited.")
+        if invited:
+            messages.success(request, invited_text % {"count": invited})
+        else:
+            messages.info(request, nobody_new)
     return redirect("programmes:event_detail", pk=event.pk)
 
 
@@ -128,13 +143,13 @@ def event_attendance(request, pk: int, invitation_pk: int):
     else:
         messages.success(
             request,
-            _("Attendance of %(name)s is saved.") % {"name": invitation.participant.full_name},
+            _("Attendance of %(name)s is saved.") % {"name": invitation.invitee_name},
         )
     detail_url = reverse("programmes:event_detail", kwargs={"pk": event.pk})
     return redirect(f"{detail_url}#invitation-{invitation.pk}")
 
 
-def _with_form_fields(error: ValidationError) -> ValidationError:
+def with_form_fields(error: ValidationError) -> ValidationError:
     """The action's error with its moments named as the form's time fields."""
     if not hasattr(error, "error_dict"):
         return error

@@ -10,7 +10,7 @@ from django.utils import timezone
 from peersupport.accounts.models import Region, User
 from peersupport.notifications.models import Notification
 from supervision.cadence import CellState, cadence_rows, month_starts
-from supervision.demo import CANCELLED_REASON, EXCUSED_REASON, GROUPS
+from supervision.demo import CANCELLED_REASON, ENDED_GROUP, EXCUSED_REASON, GROUPS
 from supervision.models import (
     ArrangementKind,
     AttendanceStatus,
@@ -48,6 +48,7 @@ def test_seed_demo_builds_supervision_once():
     for code in GROUPS:
         assert_groups_and_sessions(code)
         assert_cadence_has_met_and_short_months(code)
+    assert_ended_group()
     call_command("seed_demo", stdout=StringIO())
     assert counts() == first
 
@@ -61,13 +62,14 @@ def assert_groups_and_sessions(code):
             workplace__region__code=code, status=PlacementStatus.ACTIVE
         ).values_list("participant", flat=True)
     )
-    group = SupervisionGroup.objects.get(region__code=code, kind=ArrangementKind.GROUP)
-    individual = SupervisionGroup.objects.get(region__code=code, kind=ArrangementKind.INDIVIDUAL)
+    active = SupervisionGroup.objects.filter(region__code=code, active=True)
+    group = active.get(kind=ArrangementKind.GROUP)
+    individual = active.get(kind=ArrangementKind.INDIVIDUAL)
     assert set(group.members.values_list("pk", flat=True)) == placed
     assert individual.members.get().pk in placed
     assert group.supervisor == individual.supervisor == supervisor
 
-    sessions = SupervisionSession.objects.filter(group__region__code=code)
+    sessions = SupervisionSession.objects.filter(group__region__code=code, group__active=True)
     past, upcoming = sessions.filter(starts_at__lte=now), sessions.filter(starts_at__gt=now)
     first, last = sessions.earliest("starts_at"), sessions.latest("starts_at")
     assert 150 <= (last.starts_at - first.starts_at).days <= 230
@@ -95,6 +97,17 @@ def assert_groups_and_sessions(code):
     assert set(
         SupervisorNote.objects.filter(session__group=group).values_list("author", flat=True)
     ) == {User.objects.get(email=f"handledare.{code}@example.org").pk}
+
+
+def assert_ended_group():
+    """Stockholm's evening group is inactive, every session of it cancelled with the
+    reason the coordinator gave."""
+    ended = SupervisionGroup.objects.get(name=ENDED_GROUP["group"]["name"])
+    assert not ended.active and ended.region.code == ENDED_GROUP["region"]
+    assert ended.sessions.exists()
+    assert set(ended.sessions.values_list("status", "cancelled_reason")) == {
+        (SessionStatus.CANCELLED, ENDED_GROUP["reason"])
+    }
 
 
 def assert_cadence_has_met_and_short_months(code):

@@ -42,6 +42,8 @@ class Command(BaseCommand):
         demo.seed(password=password)
         programme_demo.seed()
         workplace_demo.seed(password=password)
+        # Events reach the peer supporters and unit managers the workplace seed gives accounts.
+        programme_demo.seed_events()
         supervision_demo.seed()
         messaging_demo.seed()
         evaluation_demo.seed()
