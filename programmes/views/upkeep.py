@@ -15,7 +15,7 @@ from peersupport.forms import add_action_error
 
 from .. import actions
 from ..forms import ParticipantDetailsForm, TemplateCopyForm
-from ..models import CohortStatus
+from ..models import CohortStatus, EnrolmentStatus
 from ..permissions import (
     get_cohort_for_user_or_404,
     get_participant_for_user_or_404,
@@ -69,7 +69,9 @@ def cohort_cancel(request, pk: int):
                 % {"name": cohort.name},
             )
             return redirect("programmes:cohort_detail", pk=cohort.pk)
-    told = cohort.enrolments.filter(status__in=["enrolled", "waitlisted"]).count()
+    told = cohort.enrolments.filter(
+        status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITLISTED]
+    ).count()
     return render(
         request,
         "programmes/cohort_cancel.html",
