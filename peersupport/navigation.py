@@ -39,6 +39,11 @@ def navigation(request):
         items.append((reverse("workplaces:session_list"), _("Support sessions")))
     elif Role.PEER_SUPPORTER in roles:
         items.append((reverse("workplaces:session_list"), _("My sessions")))
+    # Incidents: coordinators follow up their regions'; the others report their own.
+    if Role.COORDINATOR in roles:
+        items.append((reverse("workplaces:incident_list"), _("Incidents")))
+    elif roles & {Role.PEER_SUPPORTER, Role.SUPERVISOR, Role.UNIT_MANAGER}:
+        items.append((reverse("workplaces:my_incidents"), _("Incident reports")))
     if Role.COORDINATOR in roles:
         items.append((reverse("supervision:group_list"), _("Supervision")))
         items.append((reverse("supervision:cadence"), _("Supervision cadence")))

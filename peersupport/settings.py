@@ -397,6 +397,8 @@ EVALUATION_EXPORTS_QUEUE_ON_REQUEST = env.bool("EVALUATION_EXPORTS_QUEUE_ON_REQU
 REPORTS_QUEUE_ON_REQUEST = env.bool("REPORTS_QUEUE_ON_REQUEST", default=True)
 # Survey slip codes typed wrong from one address before the code page waits: "<failures>/<window>".
 SURVEY_CODE_ATTEMPTS = env("SURVEY_CODE_ATTEMPTS", default="10/15m")
+# Recruitment interest forms sent from one address before the form waits: "<forms>/<window>".
+INTAKE_ATTEMPTS = env("INTAKE_ATTEMPTS", default="5/1h")
 # Messages to groups: how many one author may send an hour.
 GROUP_MESSAGES_PER_HOUR = env.int("GROUP_MESSAGES_PER_HOUR", default=10)
 # Supervision: how many attended sessions a month each placed peer supporter should have.

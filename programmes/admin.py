@@ -20,6 +20,7 @@ from .models import (
     Enrolment,
     Event,
     EventInvitation,
+    Interview,
     Participant,
     StatusChange,
     TemplateDay,
@@ -169,3 +170,12 @@ class EventInvitationAdmin(ReadOnlyModelAdmin):
     search_fields = ["participant__full_name", "event__title"]
     list_select_related = ["participant", "event"]
     raw_id_fields = ["participant", "event"]
+
+
+@admin.register(Interview)
+class InterviewAdmin(ReadOnlyModelAdmin):
+    list_display = ["participant", "held_on", "interviewer", "outcome", "recorded_by"]
+    list_filter = ["outcome", "participant__region", "held_on"]
+    search_fields = ["participant__full_name", "interviewer__full_name"]
+    list_select_related = ["participant", "interviewer", "recorded_by"]
+    raw_id_fields = ["participant", "interviewer", "recorded_by"]

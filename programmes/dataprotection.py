@@ -66,11 +66,12 @@ register_legal_basis(
     LegalBasis(
         key="programmes.participants",
         title=_("Participants and their path"),
-        models=("programmes.participant", "programmes.statuschange"),
+        models=("programmes.participant", "programmes.statuschange", "programmes.interview"),
         purpose=_(
             "Recruit, select and follow applicants, trainees and peer supporters from "
-            "application to alumni: name, contact details, preferred language and each dated "
-            "step on their path with who took it and why."
+            "application to alumni: name, contact details, preferred language, the motivation "
+            "an applicant wrote, their interviews, and each dated step on their path with who "
+            "took it and why."
         ),
         article_6=bases.PUBLIC_TASK,
         article_9=bases.INDIRECT_HEALTH,

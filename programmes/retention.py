@@ -96,6 +96,7 @@ def anonymise_participants(participants: QuerySet[Participant]) -> int:
             output_field=CharField(),
         ),
         phone="",
+        motivation="",
         user=None,
     )
     for user in User.objects.filter(pk__in=[user_id for _pk, user_id in rows if user_id]):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from peersupport.accounts.models import Membership, Region, Role, User
 from peersupport.accounts.scoping import coordinators_of, forget_memberships, has_role_in_region
+from peersupport.audit.actions import record_event
+from peersupport.audit.models import AuditAction
 from peersupport.notifications.actions import cancel_notifications, schedule_notification
 from peersupport.privacy import validate_no_identifying_data
 from programmes.actions import change_status
@@ -24,6 +26,10 @@ from .models import (
     FULL_TIME_HOURS,
     GROUP_KINDS,
     FollowUpReview,
+    Incident,
+    IncidentFollowUp,
+    IncidentKind,
+    IncidentStatus,
     Organisation,
     Placement,
     PlacementEndReason,
@@ -39,10 +45,17 @@ from .models import (
     TraineeOrder,
     Workplace,
 )
-from .notifications import REVIEW_DUE
+from .notifications import (
+    INCIDENT_CLOSED,
+    INCIDENT_REPORTED,
+    REVIEW_DUE,
+)
 from .permissions import (
+    can_follow_up_incident,
     can_manage_workplace,
     forget_managed_workplaces,
+    incident_reporter_region_ids,
+    incident_workplaces_for,
     is_coordinator_for,
     managed_workplace_ids,
 )
@@ -586,3 +599,109 @@ def update_support_session(
         setattr(session, name, value)
     session.save()
     return session
+
+
+# Incidents (avvikelser) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_incident(
+    *,
+    actor: User,
+    occurred_on: dt.date,
+    kind: str,
+    description: str,
+    actions_taken: str = "",
+    workplace: Workplace | None = None,
+    region: Region | None = None,
+    shared_with_managers: bool = False,
+    request=None,
+) -> Incident:
+    """A peer supporter, supervisor or unit manager reports an incident or a risk. It
+    belongs to the workplace's region, or (without a workplace) to the region given; the
+    region's coordinators are told at once."""
+    region_ids = incident_reporter_region_ids(actor)
+    if not region_ids:
+        raise ValidationError(
+            _("Incidents are reported by peer supporters, supervisors and unit managers.")
+        )
+    if workplace is not None:
+        if not incident_workplaces_for(actor).filter(pk=workplace.pk).exists():
+            raise ValidationError(
+                {"workplace": _("Choose one of the workplaces where you work or are manager.")}
+            )
+        region = workplace.region
+    elif region is None or region.pk not in region_ids:
+        raise ValidationError({"region": _("Choose the region where it happened.")})
+    if shared_with_managers and workplace is None:
+        raise ValidationError(
+            {"shared_with_managers": _("Choose the workplace whose unit managers should see it.")}
+        )
+    if kind not in IncidentKind.values:
+        raise ValidationError({"kind": _("Choose what kind of incident it is.")})
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": _("An incident is reported once it has happened.")})
+    if not description.strip():
+        raise ValidationError({"description": _("Say what happened.")})
+    validate_no_identifying_data(description)
+    validate_no_identifying_data(actions_taken)
+    incident = Incident.objects.create(
+        region=region,
+        workplace=workplace,
+        reported_by=actor,
+        occurred_on=occurred_on,
+        kind=kind,
+        description=description.strip(),
+        actions_taken=actions_taken.strip(),
+        shared_with_managers=shared_with_managers,
+    )
+    record_event(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=incident,
+        request=request,
+        detail={"kind": kind, "shared_with_managers": shared_with_managers},
+    )
+    for coordinator in coordinators_of(region.pk):
+        schedule_notification(recipient=coordinator, kind=INCIDENT_REPORTED.key, subject=incident)
+    return incident
+
+
+FOLLOW_UP_STATUSES = (IncidentStatus.FOLLOWING_UP, IncidentStatus.CLOSED)
+
+
+@transaction.atomic
+def follow_up_incident(
+    *, actor: User, incident: Incident, note: str, status: str, request=None
+) -> IncidentFollowUp:
+    """A coordinator of the region writes a follow-up note and leaves the incident being
+    followed up or closed (a note on a closed one reopens it). Closing tells the reporter."""
+    if not can_follow_up_incident(actor, incident):
+        raise ValidationError(_("Only the region's coordinators follow incidents up."))
+    if status not in FOLLOW_UP_STATUSES:
+        raise ValidationError({"status": _("Choose whether it is being followed up or closed.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Write what was done or decided.")})
+    validate_no_identifying_data(note)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    follow_up = IncidentFollowUp.objects.create(
+        incident=incident, note=note.strip(), status=status, written_by=actor
+    )
+    incident.status = status
+    incident.closed_at = follow_up.written_at if status == IncidentStatus.CLOSED else None
+    incident.save(update_fields=["status", "closed_at"])
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=incident,
+        request=request,
+        detail={"follow_up": follow_up.pk, "status": status},
+    )
+    if status == IncidentStatus.CLOSED and incident.reported_by.is_active:
+        schedule_notification(
+            recipient=incident.reported_by,
+            kind=INCIDENT_CLOSED.key,
+            subject=incident,
+            occurrence=str(follow_up.pk),
+        )
+    return follow_up

@@ -13,6 +13,8 @@ from peersupport.admin import (
 
 from .models import (
     FollowUpReview,
+    Incident,
+    IncidentFollowUp,
     Organisation,
     Placement,
     ReadinessConfirmation,
@@ -154,3 +156,29 @@ class SupportSessionAdmin(ReadOnlyModelAdmin):
     list_select_related = ["placement__participant", "placement__workplace"]
     raw_id_fields = ["placement", "created_by"]
     date_hierarchy = "date"
+
+
+class IncidentFollowUpInline(ReadOnlyInline):
+    model = IncidentFollowUp
+    raw_id_fields = ["written_by"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyModelAdmin):
+    """Reported and followed up in the app only; what happened stays out of the columns."""
+
+    list_display = ["occurred_on", "kind", "region", "workplace", "status", "reported_at"]
+    list_filter = ["kind", "status", "region", "shared_with_managers", "occurred_on"]
+    search_fields = ["workplace__name", "reported_by__full_name"]
+    list_select_related = ["region", "workplace"]
+    raw_id_fields = ["workplace", "reported_by"]
+    inlines = [IncidentFollowUpInline]
+
+
+@admin.register(IncidentFollowUp)
+class IncidentFollowUpAdmin(ReadOnlyModelAdmin):
+    list_display = ["incident", "status", "written_by", "written_at"]
+    list_filter = ["status", "incident__region", "written_at"]
+    search_fields = ["incident__workplace__name", "written_by__full_name"]
+    list_select_related = ["incident", "written_by"]
+    raw_id_fields = ["incident", "written_by"]

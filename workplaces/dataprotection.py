@@ -90,6 +90,26 @@ register_legal_basis(
     )
 )
 
+register_legal_basis(
+    LegalBasis(
+        key="workplaces.incidents",
+        title=_("Incident reports (avvikelser)"),
+        models=("workplaces.incident", "workplaces.incidentfollowup"),
+        purpose=_(
+            "Report and follow up incidents and risks in the peer supporters' work (threats, "
+            "risks to service users, confidentiality, work environment, the role's "
+            "boundaries): who reported, when, what happened, actions taken and the "
+            "coordinators' follow-up. No service user is ever named."
+        ),
+        article_6=bases.PUBLIC_TASK,
+        article_9=bases.EMPLOYMENT,
+        retention=_(
+            "Kept while the programme runs in the region, as the record of how the "
+            "incident was handled."
+        ),
+    )
+)
+
 # --- Consent ------------------------------------------------------------------------------
 
 # --- Retention (gallring) -----------------------------------------------------------------

@@ -29,8 +29,12 @@ from programmes.models import Participant, ParticipantStatus
 from . import actions
 from .models import (
     Employer,
+    Incident,
+    IncidentKind,
+    IncidentStatus,
     Placement,
     PlacementEndReason,
+    PlacementStatus,
     Principal,
     ReadinessItem,
     SessionKind,
@@ -343,3 +347,67 @@ def seed(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -> None
         if not existing.filter(name=places["not_ready"]["name"]).exists():
             workplace = _workplace(coordinator, manager, region, places["not_ready"])
             _confirm_budget(manager, workplace, today - dt.timedelta(days=20))
+    seed_incidents(today=today)
+
+
+# Incidents (avvikelser) ----------------------------------------------------------------------
+
+OPEN_INCIDENT = (
+    "En besökare blev hotfull i väntrummet och sparkade på en stol. Jag gick undan och "
+    "personalen tog över samtalet."
+)
+OPEN_INCIDENT_ACTIONS = "Pratade med enhetens personal efteråt."
+CLOSED_INCIDENT = (
+    "Personalen bad peer supportern att ensam följa med en patient på permission, vilket "
+    "ligger utanför de överenskomna uppgifterna."
+)
+CLOSED_INCIDENT_FOLLOW_UP = (
+    "Genomgång med enheten av rollens uppgifter och gränser; enheten skriver in dem i "
+    "introduktionen för ny personal."
+)
+
+
+def seed_incidents(*, today: dt.date | None = None) -> None:
+    """In each demo region a threat a placed peer supporter reported at the ready workplace,
+    shared with its unit managers and not yet followed up, and a boundary issue the unit
+    manager reported that the coordinator followed up and closed."""
+    today = min(today or timezone.localdate(), timezone.localdate())
+    for code, places in PLACES.items():
+        region = Region.objects.get(code=code)
+        if Incident.objects.filter(region=region).exists():
+            continue
+        workplace = Workplace.objects.filter(region=region, name=places["ready"]["name"]).first()
+        placement = (
+            Placement.objects.filter(workplace=workplace, status=PlacementStatus.ACTIVE)
+            .exclude(participant__user=None)
+            .select_related("participant__user")
+            .order_by("participant__full_name")
+            .first()
+        )
+        if placement is None:
+            continue
+        coordinator = User.objects.get(email=demo_email(ROLE_PEOPLE[code][Role.COORDINATOR][0]))
+        manager = User.objects.get(email=demo_email(ROLE_PEOPLE[code][Role.UNIT_MANAGER][0]))
+        closed = actions.report_incident(
+            actor=manager,
+            occurred_on=today - dt.timedelta(days=30),
+            kind=IncidentKind.ROLE_BOUNDARIES,
+            description=CLOSED_INCIDENT,
+            workplace=workplace,
+            shared_with_managers=True,
+        )
+        actions.follow_up_incident(
+            actor=coordinator,
+            incident=closed,
+            note=CLOSED_INCIDENT_FOLLOW_UP,
+            status=IncidentStatus.CLOSED,
+        )
+        actions.report_incident(
+            actor=placement.participant.user,
+            occurred_on=today - dt.timedelta(days=1),
+            kind=IncidentKind.THREAT_OR_VIOLENCE,
+            description=OPEN_INCIDENT,
+            actions_taken=OPEN_INCIDENT_ACTIONS,
+            workplace=workplace,
+            shared_with_managers=True,
+        )

@@ -18,6 +18,8 @@ from .models import (
     FULL_TIME_HOURS,
     GROUP_KINDS,
     Employer,
+    IncidentKind,
+    IncidentStatus,
     Likert,
     PlacementEndReason,
     PlacementStatus,
@@ -520,3 +522,99 @@ class SupportSessionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces
         self.fields["peer_supporter"].queryset = peer_supporters.order_by("full_name")
+
+
+# Incidents (avvikelser) ----------------------------------------------------------------------
+
+
+class IncidentForm(PrivacyGuardedFormMixin, forms.Form):
+    """An incident or a risk as a peer supporter, supervisor or unit manager reports it.
+    What happened may concern a service user: never their name or details."""
+
+    name_warning_fields = ("description", "actions_taken")
+
+    occurred_on = forms.DateField(
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=_date_input(),
+        validators=[_not_in_future],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=IncidentKind.choices, widget=forms.RadioSelect
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=None,
+        required=False,
+        help_text=_("Where it happened, when no workplace is chosen."),
+    )
+    workplace = forms.ModelChoiceField(
+        label=_("Workplace"), queryset=None, required=False, empty_label=_("No workplace")
+    )
+    description = forms.CharField(
+        label=_("What happened"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Describe what happened or what the risk is. Never name a service user."),
+    )
+    actions_taken = forms.CharField(
+        label=_("Actions taken"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you or others have already done about it."),
+    )
+    shared_with_managers = forms.BooleanField(
+        label=_("Let the workplace's unit managers read this report"),
+        required=False,
+        help_text=_("Only you and the region's coordinators read it otherwise."),
+    )
+
+    def __init__(self, *args, workplaces, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workplace"].queryset = workplaces
+        self.fields["region"].queryset = regions
+        if len(regions) == 1:
+            self.fields["region"].initial = regions[0].pk
+            self.fields["region"].widget = forms.HiddenInput()
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Send report")))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("shared_with_managers") and not cleaned.get("workplace"):
+            self.add_error(
+                "shared_with_managers",
+                _("Choose the workplace whose unit managers should see it."),
+            )
+        if not cleaned.get("workplace") and not cleaned.get("region") and "region" in cleaned:
+            self.add_error("region", _("Choose the region where it happened."))
+        return cleaned
+
+
+class IncidentFollowUpForm(PrivacyGuardedFormMixin, forms.Form):
+    """A coordinator's follow-up note, and whether the incident stays open or is closed."""
+
+    name_warning_fields = ("note",)
+
+    note = forms.CharField(
+        label=_("Follow-up note"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was done or decided. Never name a service user."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (IncidentStatus.FOLLOWING_UP, IncidentStatus.FOLLOWING_UP.label),
+            (IncidentStatus.CLOSED, IncidentStatus.CLOSED.label),
+        ],
+        initial=IncidentStatus.FOLLOWING_UP,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.add_input(Submit("submit", _("Save follow-up")))

@@ -500,3 +500,120 @@ class SupportSession(models.Model):
 
     def theme_labels(self) -> list[str]:
         return [Theme(theme).label for theme in self.themes if theme in Theme.values]
+
+
+class IncidentKind(models.TextChoices):
+    THREAT_OR_VIOLENCE = "threat_or_violence", _("Threat or violence")
+    RISK_TO_SERVICE_USER = "risk_to_service_user", _("Risk of harm to a service user")
+    CONFIDENTIALITY = "confidentiality", _("Confidentiality")
+    WORK_ENVIRONMENT = "work_environment", _("Work environment")
+    ROLE_BOUNDARIES = "role_boundaries", _("Boundaries of the role")
+    OTHER = "other", _("Other")
+
+
+class IncidentStatus(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    FOLLOWING_UP = "following_up", _("Being followed up")
+    CLOSED = "closed", _("Closed")
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def open(self) -> IncidentQuerySet:
+        return self.exclude(status=IncidentStatus.CLOSED)
+
+
+class Incident(models.Model):
+    """An incident or a risk (avvikelse) reported by a peer supporter, supervisor or unit
+    manager, and followed up by the region's coordinators."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("region")
+    )
+    workplace = models.ForeignKey(
+        Workplace,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("workplace"),
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reported_incidents",
+        verbose_name=_("reported by"),
+    )
+    occurred_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=24, choices=IncidentKind.choices)
+    description = models.TextField(_("what happened"))
+    actions_taken = models.TextField(_("actions taken"), blank=True)
+    shared_with_managers = models.BooleanField(
+        _("shown to the workplace's unit managers"), default=False
+    )
+    status = models.CharField(
+        _("status"), max_length=14, choices=IncidentStatus.choices, default=IncidentStatus.REPORTED
+    )
+    reported_at = models.DateTimeField(_("reported"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-reported_at", "-pk"]
+        indexes = [
+            models.Index(fields=["region", "status", "-reported_at"]),
+            models.Index(fields=["reported_by", "-reported_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=IncidentStatus.values), name="incident_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                name="incident_closed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(shared_with_managers=False) | Q(workplace__isnull=False),
+                name="incident_shared_only_with_a_workplace",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.get_kind_display()}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == IncidentStatus.CLOSED
+
+
+class IncidentFollowUp(models.Model):
+    """A coordinator's note on following an incident up, with the status it left it in."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("incident")
+    )
+    note = models.TextField(_("follow-up note"))
+    status = models.CharField(_("status"), max_length=14, choices=IncidentStatus.choices)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    written_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("incident follow-up")
+        verbose_name_plural = _("incident follow-ups")
+        ordering = ["incident", "written_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="reported"), name="incident_follow_up_moves_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident} – {self.written_at:%Y-%m-%d}"

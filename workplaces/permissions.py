@@ -11,9 +11,21 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from peersupport.accounts.models import Role, User
-from peersupport.accounts.scoping import coordinated_region_ids, has_role, has_role_in_region
+from peersupport.accounts.scoping import (
+    coordinated_region_ids,
+    has_role,
+    has_role_in_region,
+    region_ids_for,
+)
 
-from .models import FollowUpReview, Placement, PlacementStatus, SupportSession, Workplace
+from .models import (
+    FollowUpReview,
+    Incident,
+    Placement,
+    PlacementStatus,
+    SupportSession,
+    Workplace,
+)
 
 
 def managed_workplace_ids(user: User) -> set[int]:
@@ -130,3 +142,44 @@ def support_sessions_countable_by(user: User) -> QuerySet[SupportSession]:
         | Q(placement__workplace_id__in=managed_workplace_ids(user))
         | Q(placement__participant__user=user)
     )
+
+
+# Incidents (avvikelser) ----------------------------------------------------------------------
+
+INCIDENT_REPORTER_ROLES = (Role.PEER_SUPPORTER, Role.SUPERVISOR, Role.UNIT_MANAGER)
+
+
+def incident_reporter_region_ids(user: User) -> set[int]:
+    """The regions where the user works as a peer supporter, supervisor or unit manager."""
+    return region_ids_for(user, *INCIDENT_REPORTER_ROLES)
+
+
+def incident_workplaces_for(user: User) -> QuerySet[Workplace]:
+    """The workplaces a reporter may name: those they manage, and those of their own
+    placements that have not ended."""
+    own = Placement.objects.filter(participant__user=user).exclude(status=PlacementStatus.ENDED)
+    if not has_role(user, Role.PEER_SUPPORTER):
+        own = own.none()
+    return Workplace.objects.filter(
+        Q(pk__in=managed_workplace_ids(user)) | Q(pk__in=own.values("workplace_id"))
+    )
+
+
+def incidents_visible_to(user: User) -> QuerySet[Incident]:
+    """The reporter's own, the region's for its coordinators and, where the reporter chose
+    it, the workplace's for its unit managers. Nobody else."""
+    return Incident.objects.filter(
+        Q(reported_by_id=user.pk)
+        | Q(region_id__in=coordinated_region_ids(user))
+        | Q(shared_with_managers=True, workplace_id__in=managed_workplace_ids(user))
+    )
+
+
+def get_incident_for_user_or_404(user: User, pk: int) -> Incident:
+    return get_object_or_404(
+        incidents_visible_to(user).select_related("region", "workplace", "reported_by"), pk=pk
+    )
+
+
+def can_follow_up_incident(user: User, incident: Incident) -> bool:
+    return incident.region_id in coordinated_region_ids(user)

@@ -76,7 +76,7 @@ def valid_consent(subject: DataSubject, purpose: str) -> Consent | None:
 @transaction.atomic
 def record_consent(
     *,
-    actor: User,
+    actor: User | None,
     subject: DataSubject,
     purpose: str,
     method: str,
@@ -88,15 +88,23 @@ def record_consent(
 
     ``text_version`` is the version the form showed; if a newer one was published since,
     the person has not seen the text in force, so nothing is recorded.
+
+    ``actor`` is None when the person, without an account, consents themselves on a public
+    form (the recruitment interest form): only digitally, as they are the one who ticks it.
     """
     _require_purpose(purpose)
-    if not can_manage_consent(actor, subject):
+    if actor is None:
+        if method != ConsentMethod.DIGITAL:
+            raise ValidationError(
+                {"method": _("A person without an account consents only digitally, themselves.")}
+            )
+    elif not can_manage_consent(actor, subject):
         raise ValidationError(
             _("You can record consents only for people in regions you coordinate.")
         )
     if method not in ConsentMethod.values or method == ConsentMethod.BEFORE_SYSTEM:
         raise ValidationError({"method": _("Say how the person gave their consent.")})
-    if method == ConsentMethod.DIGITAL and subject.user_id != actor.pk:
+    if method == ConsentMethod.DIGITAL and actor is not None and subject.user_id != actor.pk:
         raise ValidationError(
             {"method": _("Only the person themselves gives consent digitally in the app.")}
         )

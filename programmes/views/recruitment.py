@@ -312,6 +312,7 @@ def _render_record(request, participant, status_form, *, consent_form=None, with
             "-cohort__start_date"
         ),
         "certificates": participant.certificates.select_related("cohort"),
+        "interviews": participant.interviews.select_related("interviewer"),
         "events_attended": [i for i in invitations if i.attended],
         "events_invited": [i for i in invitations if not i.attended],
     }
