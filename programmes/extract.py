@@ -4,6 +4,7 @@ course attendance, certificates and event invitations."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from peersupport.dataprotection.registry import (
@@ -19,6 +20,7 @@ from .models import Attendance, Certificate, Enrolment, EventInvitation, Partici
 from .retention import anonymise_participants
 
 PARTICIPANT = "programmes.participant"
+USER = "accounts.user"
 
 
 def _record(subject: DataSubject):
@@ -79,11 +81,14 @@ def _certificates(subject: DataSubject):
 
 
 def _invitations(subject: DataSubject):
-    invitations = EventInvitation.objects.filter(participant_id=subject.pk_if(PARTICIPANT))
+    # A participant's invitations, or those to an account (a unit manager's network meetings).
+    invitations = EventInvitation.objects.filter(
+        Q(participant_id=subject.pk_if(PARTICIPANT)) | Q(user_id=subject.pk_if(USER))
+    )
     return [
         item_from(
             invitation,
-            ["invited_at", "attended"],
+            ["invited_at", "response", "responded_at", "attended"],
             title=invitation.event.title,
             extra=[
                 field("event_kind", _("kind"), invitation.event.get_kind_display()),
@@ -119,7 +124,7 @@ SECTIONS = [
     ),
     ExtractSection(
         key="programmes.events",
-        title=_("Reunions and continuing education"),
+        title=_("Events"),
         collect=_invitations,
         order=33,
     ),

@@ -438,7 +438,9 @@ class EventCancelForm(PrivacyGuardedFormMixin, forms.Form):
 
 
 class EventAnswerForm(forms.Form):
-    response = forms.ChoiceField(label=_("Are you coming?"), choices=EventResponse.choices)
+    response = forms.ChoiceField(
+        label=_("Are you coming?"), choices=EventResponse.choices, widget=forms.RadioSelect
+    )
 
 
 class EventAttendanceForm(forms.Form):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peersupport.audit.models import AuditEvent
+from peersupport.extracts.content import collect_content
 from peersupport.notifications.actions import render_notification
 from peersupport.notifications.calendar import calendar_for
 from peersupport.notifications.models import Notification
@@ -404,6 +405,24 @@ def test_the_calendar_holds_the_network_meeting_and_marks_it_cancelled(
     feed = calendar_for(unit_manager, site_url="https://peer.example.org").decode()
     assert "Nätverksträff" in feed
     assert "STATUS:CANCELLED" in feed
+
+
+def test_a_unit_managers_register_extract_holds_their_network_meeting(
+    coordinator, stockholm, unit_manager
+):
+    """An invitation to an account is the person's data too: it is in their extract, with
+    their answer."""
+    meeting = network_meeting_with(coordinator, stockholm, unit_manager)
+    actions.answer_event_invitation(
+        actor=unit_manager, invitation=meeting.invitations.get(), response=EventResponse.COMING
+    )
+    content = collect_content(unit_manager.data_subject(), language="en", own=True)
+    [section] = [s for s in content.sections if s.key == "programmes.events"]
+    [record] = section.records
+    assert record.title == "Nätverksträff"
+    assert dict((key, value) for key, _label, value, _shown in record.fields)["response"] == (
+        "Coming"
+    )
 
 
 # Query budgets ---------------------------------------------------------------------------------
