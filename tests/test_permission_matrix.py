@@ -21,14 +21,18 @@ from peersupport.accounts.invitations import invitation_path
 from peersupport.accounts.models import Role
 from peersupport.dataprotection.models import Consent
 from peersupport.extracts.actions import produce_extract, request_extract
+from peersupport.golive.models import PendingImport
+from peersupport.messaging.actions import send_group_message
+from peersupport.messaging.audiences import get_audience
 from peersupport.notifications.calendar import calendar_feed_for
 from peersupport.reports.actions import produce_report, request_report, subscribe
 from peersupport.reports.models import Frequency, PeriodKind, Report
 from programmes import actions as programme_actions
 from programmes.models import CourseTemplate
+from programmes.permissions import invitation_answer_token
 from supervision import actions as supervision_actions
 from workplaces import actions as workplace_actions
-from workplaces.models import SessionKind
+from workplaces.models import IncidentKind, SessionKind
 
 from .conftest import ROLE_FIXTURES
 from .evaluation.builders import answer, make_instrument, make_invitation, make_study, make_wave
@@ -93,6 +97,14 @@ STOCKHOLM_REPORT_POST = expect(
 )
 STOCKHOLM_REGISTER = expect(
     403, anonymous=LOGIN, coordinator=200, other_coordinator=404, admin_user=200
+)
+INCIDENT_REPORTERS = expect(
+    403,
+    anonymous=LOGIN,
+    peer_supporter=200,
+    supervisor=200,
+    other_supervisor=200,
+    unit_manager=200,
 )
 
 EXPECTED: dict[str, dict[str, int]] = {
@@ -386,6 +398,92 @@ EXPECTED: dict[str, dict[str, int]] = {
     "evaluation:answer_language": expect(302),
     "evaluation:code_entry": expect(200),
     "evaluation:code_link": expect(200),
+    # Go-live import: a pending import is its uploader's alone, in a region they coordinate
+    # (Skåne's coordinator gets 404). Its file has an error, so confirming it is refused
+    # (400) and nothing is imported; cancelling deletes it and goes back to the upload.
+    "golive:import_upload": COORDINATORS_ONLY,
+    "golive:template_download": COORDINATORS_ONLY,
+    "golive:import_preview": STOCKHOLM_COORDINATOR,
+    "golive:import_confirm": expect(403, anonymous=LOGIN, coordinator=400, other_coordinator=404),
+    "golive:import_cancel": expect(403, anonymous=LOGIN, coordinator=302, other_coordinator=404),
+    # Upkeep of people: the Stockholm peer supporter's details, role and account are for
+    # Stockholm's coordinator (Skåne's gets 404). Ending the role and closing the account
+    # ask to confirm first (GET); reopening an open account and inviting someone who has
+    # chosen a password are refused with a message and a redirect (POST).
+    "accounts:person_edit": STOCKHOLM_COORDINATOR,
+    "accounts:membership_end": STOCKHOLM_COORDINATOR,
+    "accounts:person_close": STOCKHOLM_COORDINATOR,
+    "accounts:person_reopen": expect(403, anonymous=LOGIN, coordinator=302, other_coordinator=404),
+    "accounts:invitation_resend": expect(
+        403, anonymous=LOGIN, coordinator=302, other_coordinator=404
+    ),
+    # Messages to groups: everyone's own inbox and sent list; coordinators and supervisors
+    # write to the groups they have. The Stockholm supervision group is written to by its
+    # supervisor and the region's coordinator (Skåne's coordinator and another supervisor
+    # get 404); the coordinator's message to it is read by its author and its member.
+    "messaging:message_inbox": expect(200, anonymous=LOGIN),
+    "messaging:message_sent": expect(200, anonymous=LOGIN),
+    "messaging:message_groups": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=200,
+        supervisor=200,
+        other_supervisor=200,
+    ),
+    "messaging:message_write": expect(
+        403,
+        anonymous=LOGIN,
+        coordinator=200,
+        other_coordinator=404,
+        supervisor=200,
+        other_supervisor=404,
+    ),
+    "messaging:message_detail": expect(404, anonymous=LOGIN, coordinator=200, peer_supporter=200),
+    # Upkeep of the programme: a Stockholm applicant's details and cohort are 404 to Skåne's
+    # coordinator. Cancelling a cohort asks to confirm first (GET). Copying the national
+    # template without a region is refused with a message and a redirect, for both regions'
+    # coordinators; the admin holds no coordinator role.
+    "programmes:participant_edit": STOCKHOLM_COORDINATOR,
+    "programmes:cohort_cancel": STOCKHOLM_COORDINATOR,
+    "programmes:template_copy": expect(
+        403, anonymous=LOGIN, coordinator=302, other_coordinator=302
+    ),
+    # Editing and cancelling a Stockholm event (GET shows the form). The answer link in the
+    # invitation e-mail is signed and public to whoever holds it; everyone has a list of
+    # their own invitations. The peer supporter's own invitation answered with no answer
+    # redirects back with a message; it is 404 to anyone else.
+    "programmes:event_edit": STOCKHOLM_COORDINATOR,
+    "programmes:event_cancel": STOCKHOLM_COORDINATOR,
+    "programmes:event_answer": expect(200),
+    "programmes:my_events": expect(200, anonymous=LOGIN),
+    "programmes:my_event_answer": expect(404, anonymous=LOGIN, peer_supporter=302),
+    # Ending a supervision group is the coordinator's (its supervisor gets 403); reopening
+    # an active group is refused with a message and a redirect.
+    "supervision:group_deactivate": STOCKHOLM_COORDINATOR,
+    "supervision:group_reactivate": expect(
+        403, anonymous=LOGIN, coordinator=302, other_coordinator=404
+    ),
+    # Recruitment intake: each region's interest form and its thanks page are public; the
+    # page with the forms' addresses is the coordinators'. Interviews: the applicant's
+    # coordinator.
+    "programmes:intake_form": expect(200),
+    "programmes:intake_thanks": expect(200),
+    "programmes:intake_links": COORDINATORS_ONLY,
+    "programmes:participant_interview": STOCKHOLM_COORDINATOR,
+    # Incidents: coordinators list their regions'; peer supporters, supervisors and unit
+    # managers report and list their own. The incident (shared with the workplace's
+    # managers) shows to its reporter, Stockholm's coordinator and the unit manager.
+    "workplaces:incident_list": COORDINATORS_ONLY,
+    "workplaces:my_incidents": INCIDENT_REPORTERS,
+    "workplaces:incident_create": INCIDENT_REPORTERS,
+    "workplaces:incident_detail": expect(
+        404, anonymous=LOGIN, coordinator=200, peer_supporter=200, unit_manager=200
+    ),
+    # POST without a note: the follow-up form is shown again with its errors (400).
+    "workplaces:incident_follow_up": expect(
+        403, anonymous=LOGIN, coordinator=400, other_coordinator=404
+    ),
 }
 
 
@@ -460,6 +558,40 @@ def _report_subscription(ctx) -> dict:
         language="sv",
     )
     return {"pk": subscription.pk}
+
+
+def _pending_import(ctx):
+    """Applicants the Stockholm coordinator uploaded, one row with a broken e-mail address,
+    made only for the URLs that need it."""
+    if "pending_import" not in ctx:
+        ctx["pending_import"] = PendingImport.objects.create(
+            region=ctx["coordinator"].memberships.get().region,
+            kind="applicants",
+            file_name="applicants.xlsx",
+            rows=[
+                {
+                    "full_name": "Ny Person",
+                    "email": "not-an-email",
+                    "consent_on_paper": "2026-01-15",
+                }
+            ],
+            created_by=ctx["coordinator"],
+        )
+    return ctx["pending_import"]
+
+
+def _group_message(ctx) -> dict:
+    """The coordinator's message to the Stockholm supervision group (the peer supporter),
+    written only for the URL that needs it."""
+    if "group_message" not in ctx:
+        ctx["group_message"] = send_group_message(
+            actor=ctx["coordinator"],
+            audience=get_audience("supervision_group"),
+            group=ctx["supervision_group"],
+            subject="Handledning i höst",
+            body="Välkomna till höstens handledning.",
+        )
+    return {"pk": ctx["group_message"].pk}
 
 
 # How to build the URL of each pattern that takes arguments.
@@ -573,6 +705,39 @@ URL_ARGS = {
     "evaluation:slip_batch_status": lambda ctx: {"pk": ctx["slip_batch"].pk},
     "evaluation:slip_batch_pdf": lambda ctx: {"pk": _written_slips(ctx).pk},
     "evaluation:code_link": lambda ctx: {"code": ctx["slip_batch"].invitations.first().code},
+    "golive:import_preview": lambda ctx: {"pk": _pending_import(ctx).pk},
+    "golive:import_confirm": lambda ctx: {"pk": _pending_import(ctx).pk},
+    "golive:import_cancel": lambda ctx: {"pk": _pending_import(ctx).pk},
+    "golive:template_download": lambda ctx: {"kind": "applicants", "file_format": "xlsx"},
+    "accounts:person_edit": lambda ctx: {"pk": ctx["peer_supporter"].pk},
+    "accounts:membership_end": lambda ctx: {
+        "pk": ctx["peer_supporter"].pk,
+        "membership_pk": ctx["peer_supporter"].memberships.get().pk,
+    },
+    "accounts:person_close": lambda ctx: {"pk": ctx["peer_supporter"].pk},
+    "accounts:person_reopen": lambda ctx: {"pk": ctx["peer_supporter"].pk},
+    "accounts:invitation_resend": lambda ctx: {"pk": ctx["peer_supporter"].pk},
+    "messaging:message_write": lambda ctx: {
+        "audience": "supervision_group",
+        "group_id": ctx["supervision_group"].pk,
+    },
+    "messaging:message_detail": _group_message,
+    "programmes:participant_edit": lambda ctx: {"pk": ctx["applicant"].pk},
+    "programmes:cohort_cancel": lambda ctx: {"pk": ctx["cohort"].pk},
+    "programmes:template_copy": lambda ctx: {"pk": ctx["course_template"].pk},
+    "programmes:event_edit": lambda ctx: {"pk": ctx["event"].pk},
+    "programmes:event_cancel": lambda ctx: {"pk": ctx["event"].pk},
+    "programmes:event_answer": lambda ctx: {
+        "token": invitation_answer_token(ctx["event_invitation"])
+    },
+    "programmes:my_event_answer": lambda ctx: {"pk": ctx["event_invitation"].pk},
+    "supervision:group_deactivate": lambda ctx: {"pk": ctx["supervision_group"].pk},
+    "supervision:group_reactivate": lambda ctx: {"pk": ctx["supervision_group"].pk},
+    "programmes:intake_form": lambda ctx: {"region_code": "stockholm"},
+    "programmes:intake_thanks": lambda ctx: {"region_code": "stockholm"},
+    "programmes:participant_interview": lambda ctx: {"pk": ctx["applicant"].pk},
+    "workplaces:incident_detail": lambda ctx: {"pk": ctx["incident"].pk},
+    "workplaces:incident_follow_up": lambda ctx: {"pk": ctx["incident"].pk},
 }
 
 # Requested with POST where GET is not what the view is for.
@@ -595,6 +760,14 @@ POST_ONLY = {
     "evaluation:study_open",
     "evaluation:study_close",
     "evaluation:wave_close",
+    "golive:import_confirm",
+    "golive:import_cancel",
+    "workplaces:incident_follow_up",
+    "programmes:template_copy",
+    "programmes:my_event_answer",
+    "supervision:group_reactivate",
+    "accounts:person_reopen",
+    "accounts:invitation_resend",
 }
 
 
@@ -716,6 +889,16 @@ def matrix_context(request, stockholm, skane):
         actor=ctx["supervisor"], session=ctx["supervision_session"], text="Mitt eget minne."
     )
     ctx["calendar_feed"] = calendar_feed_for(ctx["peer_supporter"])
+    # The Stockholm peer supporter reported an incident at their workplace and let its unit
+    # managers read it.
+    ctx["incident"] = workplace_actions.report_incident(
+        actor=ctx["peer_supporter"],
+        occurred_on=timezone.localdate(),
+        kind=IncidentKind.WORK_ENVIRONMENT,
+        description="Hög arbetsbelastning i dag.",
+        workplace=ctx["workplace"],
+        shared_with_managers=True,
+    )
     # An open Stockholm study: the placed peer supporter has consented and answered the first
     # page of their invitation; service-user slips are printed at the Stockholm workplace.
     ctx["instrument_version"] = make_instrument()
