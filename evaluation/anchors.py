@@ -237,11 +237,12 @@ def _active_managers() -> Prefetch:
 def readiness_met_on(workplace: Workplace) -> dt.date | None:
     """The day the workplace's last readiness requirement was met, or None while one is
     missing. Reads ``readiness`` and ``staff_trainings`` (prefetch them for many)."""
-    confirmed = {r.item: r.confirmed_on for r in workplace.readiness.all()}
+    # A withdrawn confirmation and a training only planned do not count (workplaces.models).
+    confirmed = {r.item: r.confirmed_on for r in workplace.readiness.all() if not r.withdrawn_on}
     if any(item not in confirmed for item in ReadinessItem):
         return None
     required = settings.READINESS_STAFF_TRAININGS
-    held = sorted(training.held_on for training in workplace.staff_trainings.all())
+    held = sorted(t.held_on for t in workplace.staff_trainings.all() if not t.is_planned)
     if len(held) < required:
         return None
     days = list(confirmed.values())

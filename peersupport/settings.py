@@ -314,6 +314,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "peersupport.reports.register_tasks.produce_waiting_register_exports_task",
         "schedule": 60.0 * 5,
     },
+    # Placements whose end date passed yesterday end just after midnight (Europe/Stockholm).
+    "end-placements-past-end-date": {
+        "task": "workplaces.tasks.end_placements_past_end_date_task",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    # Budget periods ending within 60 days: one notice per period, before office hours.
+    "readiness-lapse-notices": {
+        "task": "workplaces.tasks.readiness_lapse_notices_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Subscribed reports of the month or half-year that has just ended, before office hours.
     "deliver-report-subscriptions": {
         "task": "peersupport.reports.tasks.deliver_report_subscriptions_task",

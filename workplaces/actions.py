@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from peersupport.accounts.models import Membership, Region, Role, User
@@ -48,6 +49,8 @@ from .models import (
 from .notifications import (
     INCIDENT_CLOSED,
     INCIDENT_REPORTED,
+    PLACEMENT_PERIOD_ENDED,
+    READINESS_LAPSING,
     REVIEW_DUE,
 )
 from .permissions import (
@@ -140,12 +143,26 @@ def assign_manager(*, actor: User, workplace: Workplace, user: User) -> None:
 # Readiness --------------------------------------------------------------------------------
 
 
-def readiness_missing(workplace: Workplace) -> list[str]:
-    """What is still missing before the workplace is ready, as sentences for a person."""
-    confirmed = {r.item for r in workplace.readiness.all()}
-    missing = [str(item.label) for item in ReadinessItem if item not in confirmed]
+def readiness_missing(workplace: Workplace, *, today: dt.date | None = None) -> list[str]:
+    """What is still missing before the workplace is ready, as sentences for a person.
+
+    The one place readiness is decided: confirmations count while in force (not withdrawn,
+    the budget's period not ended) and staff trainings once held. The workplace list's
+    filter asks the same of the database through ``in_force`` and ``held``."""
+    today = today or timezone.localdate()
+    confirmations = {r.item: r for r in workplace.readiness.all()}
+    missing = []
+    for item in ReadinessItem:
+        confirmation = confirmations.get(item.value)
+        if confirmation is not None and confirmation.budget_lapsed_on(today):
+            missing.append(
+                _("The budget period ended on %(date)s")
+                % {"date": date_format(confirmation.period_end, "j F Y")}
+            )
+        elif confirmation is None or not confirmation.in_force_on(today):
+            missing.append(str(item.label))
     required = settings.READINESS_STAFF_TRAININGS
-    held = len(workplace.staff_trainings.all())
+    held = sum(1 for training in workplace.staff_trainings.all() if training.held_by(today))
     if held < required:
         missing.append(
             _("Staff trainings held: %(held)s of %(required)s")
@@ -205,6 +222,9 @@ def confirm_readiness(
             "period_end": period_end,
             "contact_name": contact_name.strip(),
             "note": note.strip(),
+            "withdrawn_on": None,
+            "withdrawn_by": None,
+            "withdrawal_reason": "",
         },
     )
     readiness_changed.send(sender=Workplace, workplace=workplace)
@@ -213,15 +233,30 @@ def confirm_readiness(
 
 @transaction.atomic
 def record_staff_training(
-    *, actor: User, workplace: Workplace, held_on: dt.date, staff_count: int
+    *, actor: User, workplace: Workplace, held_on: dt.date, staff_count: int | None = None
 ) -> StaffTraining:
+    """A training held (with the staff who attended), or planned for a date to come
+    (without them): only a held one counts towards readiness."""
     _require_workplace_access(actor, workplace)
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": _("Record trainings that have been held.")})
+    today = timezone.localdate()
+    if staff_count is not None and held_on > today:
+        raise ValidationError(
+            {
+                "held_on": _(
+                    "Record trainings that have been held. To plan one, leave the number of "
+                    "staff empty."
+                )
+            }
+        )
+    if staff_count is None and held_on < today:
+        raise ValidationError(
+            {"staff_count": _("Give the number of staff who attended the training.")}
+        )
     training = StaffTraining.objects.create(
         workplace=workplace, held_on=held_on, staff_count=staff_count, recorded_by=actor
     )
-    readiness_changed.send(sender=Workplace, workplace=workplace)
+    if staff_count is not None:
+        readiness_changed.send(sender=Workplace, workplace=workplace)
     return training
 
 
@@ -375,20 +410,21 @@ def activate_due_placements(*, today: dt.date | None = None) -> int:
 @transaction.atomic
 def end_placement(
     *,
-    actor: User,
+    actor: User | None,
     placement: Placement,
     reason: str,
     reason_category: str,
     end_date: dt.date | None = None,
 ) -> Placement:
     """End a placement: a free-text reason and its category (a ``PlacementEndReason``)
-    are both needed."""
+    are both needed. ``actor`` is None when the system ends it (its end date passed)."""
     placement = (
         Placement.objects.select_for_update(of=("self",))
         .select_related("participant", "workplace")
         .get(pk=placement.pk)
     )
-    _require_workplace_access(actor, placement.workplace)
+    if actor is not None:
+        _require_workplace_access(actor, placement.workplace)
     if placement.status == PlacementStatus.ENDED:
         raise ValidationError(_("The placement has already ended."))
     if not reason.strip():
@@ -599,6 +635,293 @@ def update_support_session(
         setattr(session, name, value)
     session.save()
     return session
+
+
+# Upkeep: correcting organisations, workplaces, readiness and placements -------------------
+
+
+def _changes(obj, fields: dict) -> dict:
+    """Set ``fields`` on ``obj``; the names of those whose value changed, old and new, for
+    the audit log."""
+    changed = {}
+    for name, value in fields.items():
+        old = getattr(obj, name)
+        if old != value:
+            changed[name] = [str(old), str(value)]
+            setattr(obj, name, value)
+    return changed
+
+
+@transaction.atomic
+def update_organisation(
+    *, actor: User, organisation: Organisation, name: str, principal: str
+) -> Organisation:
+    """Correct an organisation's name and principal (its region stays)."""
+    _require_coordinator(actor, organisation.region_id)
+    name = name.strip()
+    taken = Organisation.objects.filter(region_id=organisation.region_id, name=name).exclude(
+        pk=organisation.pk
+    )
+    if taken.exists():
+        raise ValidationError({"name": _("The region already has an organisation by this name.")})
+    changed = _changes(organisation, {"name": name, "principal": principal})
+    if changed:
+        organisation.save()
+        record_event(
+            actor=actor, action=AuditAction.UPDATE, obj=organisation, detail={"changed": changed}
+        )
+    return organisation
+
+
+@transaction.atomic
+def update_workplace(
+    *,
+    actor: User,
+    workplace: Workplace,
+    organisation: Organisation,
+    name: str,
+    type: str,
+    address: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    managers=(),
+) -> Workplace:
+    """Correct a workplace's details and who manages it; its region cannot change, so the
+    organisation must be one of the same region."""
+    _require_coordinator(actor, workplace.region_id)
+    if organisation.region_id != workplace.region_id:
+        raise ValidationError(
+            {"organisation": _("Choose an organisation in the workplace's own region.")}
+        )
+    changed = _changes(
+        workplace,
+        {
+            "organisation": organisation,
+            "name": name.strip(),
+            "type": type,
+            "address": address.strip(),
+            "contact_name": contact_name.strip(),
+            "contact_email": contact_email.strip(),
+            "contact_phone": contact_phone.strip(),
+        },
+    )
+    if changed:
+        workplace.save()
+    current = set(workplace.managers.all())
+    wanted = set(managers)
+    added = sorted(wanted - current, key=lambda user: user.pk)
+    for manager in added:
+        assign_manager(actor=actor, workplace=workplace, user=manager)
+    for manager in sorted(current - wanted, key=lambda user: user.pk):
+        remove_manager(actor=actor, workplace=workplace, user=manager)
+    if changed or added:
+        detail = {"changed": changed, "managers_added": [manager.email for manager in added]}
+        record_event(actor=actor, action=AuditAction.UPDATE, obj=workplace, detail=detail)
+    return workplace
+
+
+@transaction.atomic
+def remove_manager(*, actor: User, workplace: Workplace, user: User) -> None:
+    """The user no longer manages the workplace. Their unit-manager role stays (they may
+    manage others; ending a role is an account matter). The last manager may go: the
+    workplace page then shows that it has none."""
+    _require_coordinator(actor, workplace.region_id)
+    workplace.managers.remove(user)
+    forget_managed_workplaces(user)
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=workplace,
+        detail={"manager_removed": user.email},
+    )
+
+
+@transaction.atomic
+def withdraw_readiness(
+    *, actor: User, confirmation: ReadinessConfirmation, reason: str
+) -> ReadinessConfirmation:
+    """Withdraw a readiness confirmation: the workplace is no longer ready (so no trainee
+    can be ordered and no placement agreed there) until the item is confirmed again."""
+    confirmation = ReadinessConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+    workplace = confirmation.workplace
+    _require_workplace_access(actor, workplace)
+    if confirmation.withdrawn_on is not None:
+        raise ValidationError(_("This confirmation has already been withdrawn."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for withdrawing the confirmation.")})
+    try:
+        validate_no_identifying_data(reason)
+    except ValidationError as error:
+        raise ValidationError({"reason": error.messages}) from None
+    confirmation.withdrawn_on = timezone.localdate()
+    confirmation.withdrawn_by = actor
+    confirmation.withdrawal_reason = reason.strip()
+    confirmation.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawal_reason"])
+    record_event(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=confirmation,
+        detail={"withdrawn": confirmation.item, "reason": confirmation.withdrawal_reason},
+    )
+    readiness_changed.send(sender=Workplace, workplace=workplace)
+    return confirmation
+
+
+@transaction.atomic
+def record_training_attendance(
+    *, actor: User, training: StaffTraining, staff_count: int
+) -> StaffTraining:
+    """A planned staff training was held: with the staff who attended it counts towards
+    readiness. Not before its date."""
+    training = StaffTraining.objects.select_for_update().get(pk=training.pk)
+    _require_workplace_access(actor, training.workplace)
+    if training.held_on > timezone.localdate():
+        raise ValidationError(
+            {"staff_count": _("Record who attended once the training has been held.")}
+        )
+    training.staff_count = staff_count
+    training.save(update_fields=["staff_count"])
+    record_event(
+        actor=actor, action=AuditAction.UPDATE, obj=training, detail={"staff_count": staff_count}
+    )
+    readiness_changed.send(sender=Workplace, workplace=training.workplace)
+    return training
+
+
+PLACEMENT_EDITABLE_STATUSES = (
+    PlacementStatus.PROPOSED,
+    PlacementStatus.AGREED,
+    PlacementStatus.ACTIVE,
+)
+
+
+@transaction.atomic
+def update_placement(
+    *,
+    actor: User,
+    placement: Placement,
+    hours_per_week: Decimal,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    tasks=(),
+) -> Placement:
+    """Correct a placement's hours, dates and tasks, with the rules of a proposal: the end
+    after the start, known tasks, and the peer supporter's placements within full time.
+    An active placement keeps its start (its follow-ups are counted from it)."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("participant", "workplace")
+        .get(pk=placement.pk)
+    )
+    _require_coordinator(actor, placement.workplace.region_id)
+    if placement.status not in PLACEMENT_EDITABLE_STATUSES:
+        raise ValidationError(_("An ended placement cannot be changed."))
+    if placement.status == PlacementStatus.ACTIVE and start_date != placement.start_date:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "An active placement keeps its start date; its follow-ups count from it."
+                )
+            }
+        )
+    if end_date and end_date < start_date:
+        raise ValidationError({"end_date": _("The placement must end after it starts.")})
+    if [t for t in tasks if t not in Task.values]:
+        raise ValidationError({"tasks": _("Unknown task.")})
+    hours = Decimal(hours_per_week)
+    _require_within_full_time(placement.participant, hours, excluding=placement)
+    changed = _changes(
+        placement,
+        {
+            "hours_per_week": hours,
+            "start_date": start_date,
+            "end_date": end_date,
+            "tasks": list(tasks),
+        },
+    )
+    if changed:
+        placement.save()
+        record_event(
+            actor=actor, action=AuditAction.UPDATE, obj=placement, detail={"changed": changed}
+        )
+    return placement
+
+
+PERIOD_ENDED_REASON = "Slutdatum passerat"
+
+
+def end_placements_past_end_date(*, today: dt.date | None = None) -> int:
+    """End every active placement whose end date has passed, as of its end date, and tell
+    the peer supporter and the workplace's unit managers. A placement already ended is not
+    touched, so running this again ends nothing twice. Returns how many ended."""
+    today = today or timezone.localdate()
+    due = Placement.objects.active().filter(end_date__lt=today).order_by("pk")
+    ended = 0
+    for placement in due:
+        with transaction.atomic():
+            placement = end_placement(
+                actor=None,
+                placement=placement,
+                reason=PERIOD_ENDED_REASON,
+                reason_category=PlacementEndReason.PERIOD_ENDED,
+                end_date=placement.end_date,
+            )
+            record_event(
+                actor=None,
+                action=AuditAction.UPDATE,
+                obj=placement,
+                detail={"ended": "end_date_passed", "end_date": placement.end_date.isoformat()},
+            )
+            recipients = [m for m in placement.workplace.managers.all() if m.is_active]
+            peer = placement.participant.user
+            if peer is not None and peer.is_active:
+                recipients.append(peer)
+            for recipient in recipients:
+                schedule_notification(
+                    recipient=recipient, kind=PLACEMENT_PERIOD_ENDED.key, subject=placement
+                )
+        ended += 1
+    return ended
+
+
+READINESS_LAPSE_NOTICE_DAYS = 60
+
+
+def schedule_readiness_lapse_notices(
+    *, today: dt.date | None = None, days: int = READINESS_LAPSE_NOTICE_DAYS
+) -> int:
+    """Tell a workplace's unit managers and its region's coordinators, ``days`` days ahead,
+    that its budget period ends (and readiness with it): once per budget period, however
+    often this runs. Returns how many notices were new."""
+    today = today or timezone.localdate()
+    budgets = (
+        ReadinessConfirmation.objects.filter(
+            item=ReadinessItem.BUDGET,
+            withdrawn_on__isnull=True,
+            period_end__gte=today,
+            period_end__lte=today + dt.timedelta(days=days),
+        )
+        .select_related("workplace")
+        .prefetch_related("workplace__managers")
+    )
+    coordinators_by_region: dict[int, list[User]] = {}
+    scheduled = 0
+    for budget in budgets:
+        region_id = budget.workplace.region_id
+        if region_id not in coordinators_by_region:
+            coordinators_by_region[region_id] = list(coordinators_of(region_id))
+        recipients = {m for m in budget.workplace.managers.all() if m.is_active}
+        recipients.update(coordinators_by_region[region_id])
+        for recipient in sorted(recipients, key=lambda user: user.pk):
+            _n, created = schedule_notification(
+                recipient=recipient,
+                kind=READINESS_LAPSING.key,
+                subject=budget,
+                occurrence=budget.period_end.isoformat(),
+            )
+            scheduled += created
+    return scheduled
 
 
 # Incidents (avvikelser) ----------------------------------------------------------------------

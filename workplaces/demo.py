@@ -347,7 +347,126 @@ def seed(*, today: dt.date | None = None, password: str = DEMO_PASSWORD) -> None
         if not existing.filter(name=places["not_ready"]["name"]).exists():
             workplace = _workplace(coordinator, manager, region, places["not_ready"])
             _confirm_budget(manager, workplace, today - dt.timedelta(days=20))
+    seed_upkeep(today=today)
     seed_incidents(today=today)
+
+
+# Upkeep states a region reaches in its first year ------------------------------------------
+
+# Ready, but its budget period ends within 60 days; a placement there has passed its end
+# date and is ended by the nightly task.
+LAPSING_PLACES = {
+    "stockholm": {
+        "organisation": ("Region Stockholm, Psykiatri Södra", Principal.REGION),
+        "name": "Psykosmottagningen Farsta",
+        "type": WorkplaceType.OUTPATIENT,
+        "address": "Farstagången 6, 123 47 Farsta",
+        "contact": ("Mats Lind", "mats.lind@example.org", "08-123 460 00"),
+        "user_movement_contact": "RSMH Stockholm",
+    },
+    "skane": {
+        "organisation": ("Region Skåne, Vuxenpsykiatri Malmö", Principal.REGION),
+        "name": "Rehabenheten Helsingborg",
+        "type": WorkplaceType.REHABILITATION,
+        "address": "Södra Vallgatan 5, 252 23 Helsingborg",
+        "contact": ("Sofia Holm", "sofia.holm@example.org", "042-10 60 00"),
+        "user_movement_contact": "Föreningen Hjärnkoll Skåne",
+    },
+}
+LAPSES_IN_DAYS = 45
+WITHDRAWAL_REASON = "Ny enhetschef vill förankra beslutet i personalgruppen på nytt."
+
+
+def _lapsing_workplace(
+    coordinator: User, manager: User, region: Region, place: dict, today: dt.date
+) -> Workplace:
+    """Ready for most of a year; its budget period ends in 45 days and no new one is
+    confirmed yet. A placement agreed to end three days ago is still active."""
+    workplace = _workplace(coordinator, manager, region, place)
+    confirmed_on = today - dt.timedelta(days=320)
+    actions.confirm_readiness(
+        actor=manager,
+        workplace=workplace,
+        item=ReadinessItem.BUDGET,
+        confirmed_on=confirmed_on,
+        fte=Decimal("1.0"),
+        period_start=confirmed_on,
+        period_end=today + dt.timedelta(days=LAPSES_IN_DAYS),
+        note="Ettårigt projektmedel.",
+    )
+    actions.confirm_readiness(
+        actor=manager, workplace=workplace, item=ReadinessItem.ANCHORING, confirmed_on=confirmed_on
+    )
+    actions.confirm_readiness(
+        actor=coordinator,
+        workplace=workplace,
+        item=ReadinessItem.USER_MOVEMENT_CONTACT,
+        confirmed_on=confirmed_on,
+        contact_name=place["user_movement_contact"],
+    )
+    for days_before, staff in ((30, 9), (20, 10), (10, 8)):
+        actions.record_staff_training(
+            actor=manager,
+            workplace=workplace,
+            held_on=confirmed_on + dt.timedelta(days=days_before),
+            staff_count=staff,
+        )
+    # Not the peer supporter whose placement ended: the demo shows them as certified.
+    participant = (
+        Participant.objects.filter(region=region, status=ParticipantStatus.CERTIFIED)
+        .exclude(placements__status=PlacementStatus.ENDED)
+        .order_by("full_name", "pk")
+        .first()
+    )
+    if participant is not None:
+        placement = actions.propose_placement(
+            actor=coordinator,
+            participant=participant,
+            workplace=workplace,
+            employer=Employer.WORKPLACE,
+            hours_per_week=Decimal("10"),
+            start_date=today - dt.timedelta(days=120),
+            end_date=today - dt.timedelta(days=3),
+            tasks=[Task.CONVERSATIONS, Task.GROUPS],
+        )
+        actions.agree_placement(actor=coordinator, placement=placement)
+        actions.agree_placement(actor=manager, placement=placement)
+    return workplace
+
+
+def _withdrawn_and_planned(coordinator: User, manager: User, workplace: Workplace, today) -> None:
+    """At the not-ready workplace: the anchoring was confirmed and then withdrawn, and the
+    first staff training is planned."""
+    if not workplace.readiness.filter(item=ReadinessItem.ANCHORING).exists():
+        confirmation = actions.confirm_readiness(
+            actor=manager,
+            workplace=workplace,
+            item=ReadinessItem.ANCHORING,
+            confirmed_on=today - dt.timedelta(days=15),
+        )
+        actions.withdraw_readiness(
+            actor=coordinator, confirmation=confirmation, reason=WITHDRAWAL_REASON
+        )
+    if not workplace.staff_trainings.exists():
+        actions.record_staff_training(
+            actor=manager, workplace=workplace, held_on=today + dt.timedelta(days=14)
+        )
+
+
+def seed_upkeep(*, today: dt.date | None = None) -> None:
+    """Add the upkeep states to the demo regions (after ``seed``)."""
+    today = today or timezone.localdate()
+    for code, place in LAPSING_PLACES.items():
+        region = Region.objects.get(code=code)
+        coordinator = User.objects.get(email=demo_email(ROLE_PEOPLE[code][Role.COORDINATOR][0]))
+        manager = User.objects.get(email=demo_email(ROLE_PEOPLE[code][Role.UNIT_MANAGER][0]))
+        if not Workplace.objects.filter(region=region, name=place["name"]).exists():
+            _lapsing_workplace(coordinator, manager, region, place, today)
+        not_ready = Workplace.objects.filter(
+            region=region, name=PLACES[code]["not_ready"]["name"]
+        ).first()
+        if not_ready is not None:
+            _withdrawn_and_planned(coordinator, manager, not_ready, today)
 
 
 # Incidents (avvikelser) ----------------------------------------------------------------------

@@ -168,9 +168,46 @@ class ReadinessForm(PrivacyGuardedFormMixin, forms.Form):
 
 
 class StaffTrainingForm(forms.Form):
-    held_on = forms.DateField(
-        label=_("Date held"), widget=_date_input(), validators=[_not_in_future]
+    """A training held (with the staff who attended) or planned (a date to come, no staff
+    count yet)."""
+
+    held_on = forms.DateField(label=_("Date"), widget=_date_input())
+    staff_count = forms.IntegerField(
+        label=_("Number of staff attending"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text=_("Leave empty to plan a training; record who attended once it is held."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save training")))
+
+    def clean(self):
+        cleaned = super().clean()
+        held_on, staff_count = cleaned.get("held_on"), cleaned.get("staff_count")
+        today = timezone.localdate()
+        if held_on and staff_count is not None and held_on > today:
+            self.add_error(
+                "held_on",
+                _(
+                    "Record trainings that have been held. To plan one, leave the number of "
+                    "staff empty."
+                ),
+            )
+        elif (
+            held_on
+            and held_on < today
+            and staff_count is None
+            and not self.has_error("staff_count")
+        ):
+            self.add_error("staff_count", _("Give the number of staff who attended the training."))
+        return cleaned
+
+
+class StaffTrainingAttendanceForm(forms.Form):
     staff_count = forms.IntegerField(
         label=_("Number of staff attending"), min_value=1, max_value=1000
     )
@@ -178,7 +215,7 @@ class StaffTrainingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Record training")))
+        self.helper.add_input(Submit("submit", _("Record as held")))
 
 
 class TraineeOrderForm(PrivacyGuardedFormMixin, forms.Form):
@@ -522,6 +559,82 @@ class SupportSessionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = workplaces
         self.fields["peer_supporter"].queryset = peer_supporters.order_by("full_name")
+
+
+# Upkeep -----------------------------------------------------------------------------------
+
+
+class OrganisationEditForm(PrivacyGuardedFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    principal = forms.ChoiceField(label=_("Principal"), choices=Principal.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save changes")))
+
+
+class WorkplaceEditForm(WorkplaceForm):
+    """The registration form's fields; the organisations offered are the workplace's
+    region's, since its region cannot change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["managers"].help_text = _(
+            "People who hold the unit-manager role in the region. Untick someone to remove "
+            "them as a manager of this workplace."
+        )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save changes")))
+
+
+class ReadinessWithdrawForm(PrivacyGuardedFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the funding was withdrawn in the new budget."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Withdraw confirmation"), css_class="btn-danger"))
+
+
+class PlacementEditForm(forms.Form):
+    """A placement's hours, dates and tasks, as its proposal holds them."""
+
+    hours_per_week = PlacementForm.base_fields["hours_per_week"]
+    start_date = PlacementForm.base_fields["start_date"]
+    end_date = PlacementForm.base_fields["end_date"]
+    tasks = PlacementForm.base_fields["tasks"]
+
+    def __init__(self, *args, placement, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "hours_per_week": placement.hours_per_week,
+                "start_date": placement.start_date,
+                "end_date": placement.end_date,
+                "tasks": placement.tasks,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if placement.status == PlacementStatus.ACTIVE:
+            self.fields["start_date"].disabled = True
+            self.fields["start_date"].help_text = _(
+                "An active placement keeps its start date; its follow-ups count from it."
+            )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save changes")))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The placement must end after it starts."))
+        return cleaned
 
 
 # Incidents (avvikelser) ----------------------------------------------------------------------

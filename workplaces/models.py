@@ -58,6 +58,16 @@ class WorkplaceQuerySet(models.QuerySet["Workplace"]):
     def in_regions(self, region_ids) -> WorkplaceQuerySet:
         return self.filter(region_id__in=region_ids)
 
+    def readiness_lapsing(self, today: dt.date, days: int = 60) -> WorkplaceQuerySet:
+        """Workplaces whose confirmed budget period ends within ``days`` days of ``today``
+        (readiness lapses the day after), annotated with ``budget_ends_on``."""
+        return self.filter(
+            readiness__item=ReadinessItem.BUDGET,
+            readiness__withdrawn_on__isnull=True,
+            readiness__period_end__gte=today,
+            readiness__period_end__lte=today + dt.timedelta(days=days),
+        ).annotate(budget_ends_on=models.F("readiness__period_end"))
+
 
 class Workplace(models.Model):
     """A unit where peer supporters work."""
@@ -103,8 +113,17 @@ class ReadinessItem(models.TextChoices):
     USER_MOVEMENT_CONTACT = "user_movement_contact", _("User-movement contact named")
 
 
+class ReadinessConfirmationQuerySet(models.QuerySet["ReadinessConfirmation"]):
+    def in_force(self, day: dt.date) -> ReadinessConfirmationQuerySet:
+        """Confirmations that count towards readiness on ``day`` (as ``in_force_on``)."""
+        return self.filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day), confirmed_on__lte=day
+        ).exclude(item=ReadinessItem.BUDGET, period_end__lt=day)
+
+
 class ReadinessConfirmation(models.Model):
-    """One readiness item, dated and signed by who confirmed it."""
+    """One readiness item, dated and signed by who confirmed it. A withdrawn confirmation is
+    kept, with who withdrew it and why, until the item is confirmed again."""
 
     workplace = models.ForeignKey(
         Workplace,
@@ -132,6 +151,18 @@ class ReadinessConfirmation(models.Model):
     period_end = models.DateField(_("budget until"), null=True, blank=True)
     contact_name = models.CharField(_("contact"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.CharField(_("reason for withdrawing"), max_length=300, blank=True)
+
+    objects = ReadinessConfirmationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("readiness confirmation")
@@ -149,8 +180,36 @@ class ReadinessConfirmation(models.Model):
     def __str__(self) -> str:
         return f"{self.workplace}: {self.get_item_display()}"
 
+    def in_force_on(self, day: dt.date) -> bool:
+        """Counts towards readiness on ``day``: confirmed by then, not withdrawn, and for the
+        budget, its period not yet ended. ``ReadinessConfirmationQuerySet.in_force`` is the
+        same rule in SQL."""
+        if self.confirmed_on > day:
+            return False
+        if self.withdrawn_on is not None and self.withdrawn_on <= day:
+            return False
+        return not (self.item == ReadinessItem.BUDGET and self.period_end < day)
+
+    def budget_lapsed_on(self, day: dt.date) -> bool:
+        return (
+            self.item == ReadinessItem.BUDGET
+            and self.withdrawn_on is None
+            and self.period_end is not None
+            and self.period_end < day
+        )
+
+
+class StaffTrainingQuerySet(models.QuerySet["StaffTraining"]):
+    def held(self, day: dt.date) -> StaffTrainingQuerySet:
+        """Trainings held by ``day`` (as ``StaffTraining.held_by``)."""
+        return self.filter(staff_count__isnull=False, held_on__lte=day)
+
 
 class StaffTraining(models.Model):
+    """A training for the staff about the peer support role: planned for a date, and held
+    (counting towards readiness) once the staff who attended are recorded, which can only
+    be done from its date on."""
+
     workplace = models.ForeignKey(
         Workplace,
         on_delete=models.CASCADE,
@@ -158,8 +217,9 @@ class StaffTraining(models.Model):
         verbose_name=_("workplace"),
     )
     held_on = models.DateField(_("held on"))
+    # None while the training is planned.
     staff_count = models.PositiveSmallIntegerField(
-        _("staff attending"), validators=[MinValueValidator(1)]
+        _("staff attending"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -168,6 +228,8 @@ class StaffTraining(models.Model):
         verbose_name=_("recorded by"),
     )
 
+    objects = StaffTrainingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("staff training")
         verbose_name_plural = _("staff trainings")
@@ -175,6 +237,13 @@ class StaffTraining(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workplace} {self.held_on}"
+
+    @property
+    def is_planned(self) -> bool:
+        return self.staff_count is None
+
+    def held_by(self, day: dt.date) -> bool:
+        return self.staff_count is not None and self.held_on <= day
 
 
 class TraineeOrder(models.Model):

@@ -21,6 +21,7 @@ from peersupport.accounts.scoping import (
 from .models import (
     FollowUpReview,
     Incident,
+    Organisation,
     Placement,
     PlacementStatus,
     SupportSession,
@@ -141,6 +142,22 @@ def support_sessions_countable_by(user: User) -> QuerySet[SupportSession]:
         Q(placement__workplace__region_id__in=coordinated_region_ids(user))
         | Q(placement__workplace_id__in=managed_workplace_ids(user))
         | Q(placement__participant__user=user)
+    )
+
+
+def organisations_visible_to(user: User) -> QuerySet[Organisation]:
+    """Organisations are kept by the coordinators of their region."""
+    return Organisation.objects.filter(region_id__in=coordinated_region_ids(user))
+
+
+def get_organisation_for_user_or_404(user: User, pk: int) -> Organisation:
+    return get_object_or_404(organisations_visible_to(user).select_related("region"), pk=pk)
+
+
+def can_edit_placement(user: User, placement: Placement) -> bool:
+    """The region's coordinators correct a placement's hours, dates and tasks until it ends."""
+    return placement.status != PlacementStatus.ENDED and is_coordinator_for(
+        user, placement.workplace
     )
 
 

@@ -107,13 +107,12 @@ def workplaces_on(scope: ReportScope, day: dt.date):
 
     def confirmed(item: str):
         return Exists(
-            ReadinessConfirmation.objects.filter(
-                workplace=OuterRef("pk"), item=item, confirmed_on__lte=day
-            )
+            ReadinessConfirmation.objects.in_force(day).filter(workplace=OuterRef("pk"), item=item)
         )
 
     trainings = (
-        StaffTraining.objects.filter(workplace=OuterRef("pk"), held_on__lte=day)
+        StaffTraining.objects.held(day)
+        .filter(workplace=OuterRef("pk"))
         .order_by()
         .values("workplace")
         .annotate(held=Count("pk"))
@@ -128,7 +127,7 @@ def workplaces_on(scope: ReportScope, day: dt.date):
                     workplace=OuterRef("pk"), confirmed_on__lte=day
                 )
             )
-            | Exists(StaffTraining.objects.filter(workplace=OuterRef("pk"), held_on__lte=day))
+            | Exists(StaffTraining.objects.held(day).filter(workplace=OuterRef("pk")))
         )
         .annotate(
             has_budget=confirmed(ReadinessItem.BUDGET),
@@ -249,8 +248,10 @@ def _workplace_definitions() -> list[Definition]:
                 "its budget for the post is confirmed, the decision is anchored with the staff, "
                 "a user-movement contact is named, and at least %(required)s staff training "
                 "sessions have been held – the gate the programme applies before a trainee is "
-                "ordered or a peer supporter placed. A confirmation given again keeps only its "
-                "latest date. Every other workplace is not ready."
+                "ordered or a peer supporter placed. A confirmation withdrawn by that day does "
+                "not count, nor a budget whose period had ended, nor a training only planned. "
+                "A confirmation given again keeps only its latest date. Every other workplace "
+                "is not ready."
             )
             % {"required": required},
         ),

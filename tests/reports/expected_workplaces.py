@@ -67,8 +67,17 @@ def _readiness(region, day: dt.date) -> dict[str, Rows]:
     for workplace in Workplace.objects.filter(region=region).prefetch_related(
         "readiness", "staff_trainings"
     ):
-        confirmed = {r.item for r in workplace.readiness.all() if r.confirmed_on <= day}
-        trainings = [t for t in workplace.staff_trainings.all() if t.held_on <= day]
+        # In force on the day: not withdrawn by then, and a budget whose period had not ended.
+        confirmed = {
+            r.item
+            for r in workplace.readiness.all()
+            if r.confirmed_on <= day
+            and not (r.withdrawn_on and r.withdrawn_on <= day)
+            and not (r.item == "budget" and r.period_end < day)
+        }
+        trainings = [
+            t for t in workplace.staff_trainings.all() if t.held_on <= day and t.staff_count
+        ]
         registered = timezone.localdate(workplace.created_at) <= day
         if not (registered or confirmed or trainings):
             continue

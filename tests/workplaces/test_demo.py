@@ -13,7 +13,7 @@ from peersupport.accounts.models import User
 from peersupport.audit.models import AuditAction, AuditEvent
 from programmes.models import ParticipantStatus
 from workplaces import actions
-from workplaces.demo import PLACES
+from workplaces.demo import LAPSING_PLACES, PLACES
 from workplaces.models import (
     GROUP_KINDS,
     FollowUpReview,
@@ -36,28 +36,35 @@ def counts():
 def test_seed_demo_builds_workplace_data_once(client_for):
     """Seeding twice builds the workplace demo once (the second run adds no row), and
     each region gets its ready and not-ready workplace, placements in every state and a
-    year of sessions; the demo unit manager's overview shows it."""
+    year of sessions, and the upkeep states; the demo unit manager's overview shows it."""
     call_command("seed_demo", stdout=StringIO())
     first = counts()
-    assert first["Workplace"] == 4
+    assert first["Workplace"] == 6
     for code in ("stockholm", "skane"):
         assert_ready_and_not_ready_workplaces(code)
         assert_placements_and_a_year_of_sessions(code)
+        assert_upkeep_states(code)
     assert_unit_manager_overview(client_for)
     call_command("seed_demo", stdout=StringIO())
     assert counts() == first
+    # The nightly task ends the demo placement past its end date in each region, once.
+    assert actions.end_placements_past_end_date() == 2
+    assert actions.end_placements_past_end_date() == 0
 
 
 def assert_ready_and_not_ready_workplaces(code):
-    """The ready one has everything; the other has its budget only. The demo unit manager
-    manages both."""
+    """The ready one has everything; the other has its budget only (its anchoring was
+    withdrawn). The demo unit manager manages both, and the one whose budget lapses."""
     manager = User.objects.get(email=f"enhetschef.{code}@example.org")
     ready = Workplace.objects.get(region__code=code, name=PLACES[code]["ready"]["name"])
     not_ready = Workplace.objects.get(region__code=code, name=PLACES[code]["not_ready"]["name"])
     assert actions.readiness_missing(ready) == []
     assert len(actions.readiness_missing(not_ready)) == 3
-    assert not_ready.readiness.get().item == "budget"
-    assert set(manager.managed_workplaces.all()) == {ready, not_ready}
+    assert set(
+        not_ready.readiness.in_force(timezone.localdate()).values_list("item", flat=True)
+    ) == {"budget"}
+    lapsing = Workplace.objects.get(region__code=code, name=LAPSING_PLACES[code]["name"])
+    assert set(manager.managed_workplaces.all()) == {ready, not_ready, lapsing}
 
 
 def assert_placements_and_a_year_of_sessions(code):
@@ -65,7 +72,9 @@ def assert_placements_and_a_year_of_sessions(code):
     active ones have sessions across the past year at a realistic weekly volume, with a
     few group sessions. The demo peer supporter, a trainee, is not placed."""
     today = timezone.localdate()
-    placements = Placement.objects.filter(workplace__region__code=code)
+    placements = Placement.objects.filter(
+        workplace__region__code=code, workplace__name=PLACES[code]["ready"]["name"]
+    )
     statuses = sorted(placements.values_list("status", flat=True))
     assert statuses == sorted(
         [PlacementStatus.ACTIVE] * 2 + [PlacementStatus.ENDED, PlacementStatus.PROPOSED]
@@ -96,6 +105,21 @@ def assert_placements_and_a_year_of_sessions(code):
     assert confirmed.exists()
     assert all(event.detail["fields"] == {"reflection": ["Söder"]} for event in confirmed)
     assert not SupportSession.objects.filter(placement=ended, date__gt=ended.end_date).exists()
+
+
+def assert_upkeep_states(code):
+    """A workplace whose budget lapses within 60 days, with a placement past its end date
+    that the nightly task ends; the not-ready workplace's withdrawn anchoring and its
+    planned staff training."""
+    today = timezone.localdate()
+    lapsing = Workplace.objects.readiness_lapsing(today).get(region__code=code)
+    assert lapsing.name == LAPSING_PLACES[code]["name"]
+    assert actions.readiness_missing(lapsing) == []
+    past_end = Placement.objects.get(workplace=lapsing)
+    assert past_end.status == PlacementStatus.ACTIVE and past_end.end_date < today
+    not_ready = Workplace.objects.get(region__code=code, name=PLACES[code]["not_ready"]["name"])
+    assert not_ready.readiness.get(item="anchoring").withdrawal_reason
+    assert not_ready.staff_trainings.get().is_planned
 
 
 def assert_unit_manager_overview(client_for):

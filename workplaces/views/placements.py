@@ -23,6 +23,7 @@ from ..forms import PlacementEndForm, PlacementFilterForm, PlacementForm, Review
 from ..models import PlacementStatus, ReviewRespondent, ReviewResponse
 from ..permissions import (
     can_agree_placement,
+    can_edit_placement,
     can_end_placement,
     can_manage_workplace,
     coordinated_region_ids,
@@ -132,6 +133,7 @@ def placement_detail(request, pk: int):
             "reviews": reviews,
             "can_agree": can_agree_placement(request.user, placement),
             "can_end": can_end_placement(request.user, placement),
+            "can_edit": can_edit_placement(request.user, placement),
             "today": timezone.localdate(),
         },
     )

@@ -88,7 +88,10 @@ OPEN_PLACEMENT_STATUSES = (
 
 # What ``actions.readiness_missing`` reads, prefetched so it costs no query per workplace.
 READINESS_PREFETCH = (
-    Prefetch("readiness", queryset=ReadinessConfirmation.objects.select_related("confirmed_by")),
+    Prefetch(
+        "readiness",
+        queryset=ReadinessConfirmation.objects.select_related("confirmed_by", "withdrawn_by"),
+    ),
     Prefetch("staff_trainings", queryset=StaffTraining.objects.select_related("recorded_by")),
 )
 
@@ -126,10 +129,11 @@ def workplace_list(request):
     is_coordinator = bool(coordinated_region_ids(request.user))
     regions = regions_for(request.user, Role.COORDINATOR)
     form = WorkplaceFilterForm(request.GET or None, regions=regions)
+    today = timezone.localdate()
     workplaces = workplaces_visible_to(request.user).annotate(
         active_placements=_count_of(Placement.objects.active()),
-        confirmed_items=_count_of(ReadinessConfirmation.objects.all()),
-        trainings_held=_count_of(StaffTraining.objects.all()),
+        confirmed_items=_count_of(ReadinessConfirmation.objects.in_force(today)),
+        trainings_held=_count_of(StaffTraining.objects.held(today)),
     )
     if form.is_valid():
         filters = form.cleaned_data
@@ -239,12 +243,23 @@ def workplace_create(request):
 # A workplace and its readiness ------------------------------------------------------------
 
 
-def _readiness_checklist(workplace: Workplace) -> list[dict]:
+def _readiness_checklist(workplace: Workplace, today) -> list[dict]:
+    """Each item with its confirmation, and whether that counts today (a withdrawn one, or
+    a budget whose period has ended, is shown but does not)."""
     confirmations = {c.item: c for c in workplace.readiness.all()}
-    return [
-        {"item": item, "label": item.label, "confirmation": confirmations.get(item.value)}
-        for item in ReadinessItem
-    ]
+    checklist = []
+    for item in ReadinessItem:
+        confirmation = confirmations.get(item.value)
+        checklist.append(
+            {
+                "item": item,
+                "label": item.label,
+                "confirmation": confirmation,
+                "in_force": confirmation is not None and confirmation.in_force_on(today),
+                "lapsed": confirmation is not None and confirmation.budget_lapsed_on(today),
+            }
+        )
+    return checklist
 
 
 @role_required(Role.COORDINATOR, Role.UNIT_MANAGER)
@@ -268,14 +283,18 @@ def workplace_detail(request, pk: int):
         today=today,
     )[workplace.pk]
     is_coordinator = is_coordinator_for(request.user, workplace)
+    trainings = list(workplace.staff_trainings.all())
+    for training in trainings:
+        training.may_record = training.is_planned and training.held_on <= today
     return render(
         request,
         "workplaces/workplace_detail.html",
         {
             "workplace": workplace,
             "missing": missing,
-            "checklist": _readiness_checklist(workplace),
-            "trainings": workplace.staff_trainings.all(),
+            "checklist": _readiness_checklist(workplace, today),
+            "trainings": trainings,
+            "trainings_held": sum(1 for t in trainings if t.held_by(today)),
             "trainings_required": settings.READINESS_STAFF_TRAININGS,
             "placements": placements,
             "orders": orders,
@@ -338,7 +357,10 @@ def staff_training_create(request, pk: int):
         except ValidationError as error:
             add_action_error(form, error)
         else:
-            messages.success(request, _("The staff training is recorded."))
+            if form.cleaned_data["staff_count"] is None:
+                messages.success(request, _("The staff training is planned."))
+            else:
+                messages.success(request, _("The staff training is recorded."))
             return redirect("workplaces:workplace_detail", pk=workplace.pk)
     return render(
         request,
