@@ -1,9 +1,10 @@
 """Workplace tasks on the home pages (``peersupport.todo``).
 
 Coordinators: placements waiting for their agreement, follow-ups overdue, workplaces whose
-readiness lapses soon. Unit managers: placements waiting for their agreement, follow-ups
-to answer, readiness items missing. Peer supporters: a reminder to log their support
-sessions when none has been logged for a while. Each collector costs one query.
+readiness lapses soon (their budget period ends within 60 days). Unit managers:
+placements waiting for their agreement, follow-ups to answer, readiness items missing.
+Peer supporters: a reminder to log their support sessions when none has been logged for
+a while. Each collector costs a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from peersupport.accounts.models import Role
 from peersupport.todo import TodoItem, TodoKind, register_todo
@@ -25,6 +26,7 @@ from .models import (
     Placement,
     PlacementStatus,
     ReadinessConfirmation,
+    ReadinessItem,
     ReviewRespondent,
     ReviewResponse,
     StaffTraining,
@@ -86,7 +88,11 @@ def _reviews_awaiting(respondent: str, **filters):
 def _review_item(review: FollowUpReview, today: dt.date) -> TodoItem:
     placement = review.placement
     return TodoItem(
-        text=_("Follow-up at %(months)s months: %(person)s at %(workplace)s")
+        text=ngettext(
+            "Follow-up at %(months)s month: %(person)s at %(workplace)s",
+            "Follow-up at %(months)s months: %(person)s at %(workplace)s",
+            review.months_after_start,
+        )
         % {
             "months": review.months_after_start,
             "person": placement.participant.full_name,
@@ -122,6 +128,26 @@ def followups_to_answer(user, region_ids, today) -> list[TodoItem]:
     return [_review_item(review, today) for review in reviews]
 
 
+def readiness_lapsing(user, region_ids, today) -> list[TodoItem]:
+    """Workplaces in the coordinator's regions whose budget period ends within 60 days:
+    a new period confirmed in time keeps them ready."""
+    workplaces = (
+        Workplace.objects.in_regions(region_ids)
+        .readiness_lapsing(today, days=READINESS_LAPSE_DAYS)
+        .order_by("budget_ends_on", "name", "pk")
+    )
+    return [
+        TodoItem(
+            text=workplace.name,
+            url=reverse("workplaces:readiness_confirm", args=[workplace.pk, ReadinessItem.BUDGET]),
+            date=workplace.budget_ends_on,
+            detail=_("The budget period ends %(date)s")
+            % {"date": date_format(workplace.budget_ends_on)},
+        )
+        for workplace in workplaces
+    ]
+
+
 def readiness_missing(user, region_ids, today) -> list[TodoItem]:
     """The unit manager's workplaces that are not ready, with what is missing."""
     workplaces = (
@@ -134,7 +160,7 @@ def readiness_missing(user, region_ids, today) -> list[TodoItem]:
     )
     items = []
     for workplace in workplaces:
-        missing = actions.readiness_missing(workplace)
+        missing = actions.readiness_missing(workplace, today=today)
         if missing:
             items.append(
                 TodoItem(
@@ -197,6 +223,16 @@ register_todo(
         order=20,
         collect=followups_overdue,
         more_url="workplaces:review_list",
+    )
+)
+register_todo(
+    TodoKind(
+        key="readiness_lapsing",
+        title=gettext_lazy("Readiness lapsing soon"),
+        roles=frozenset({Role.COORDINATOR}),
+        order=60,
+        collect=readiness_lapsing,
+        more_url="workplaces:workplace_list",
     )
 )
 register_todo(

@@ -14,6 +14,7 @@ from supervision import actions as supervision_actions
 from tests.factories import ready_workplace
 from tests.supervision.state import supervision_group
 from tests.todo.state import (
+    confirm_budget,
     invitation_not_accepted,
     placed_since,
     proposed_placement,
@@ -27,8 +28,9 @@ HOME = "/"
 # Session, user, memberships, MFA check, the page's memberships; placements to agree;
 # follow-ups overdue; trainees at risk (cohorts, template modules, course days, their
 # modules, enrolments, attendance, names); shortfalls (people, placements, attendance);
-# invitations not accepted; waves and their response counts; notifications.
-COORDINATOR_QUERIES = 21
+# invitations not accepted; readiness lapsing; waves and their response counts;
+# notifications.
+COORDINATOR_QUERIES = 22
 # The kinds of task these tests build.
 BUILT = (
     "placements_awaiting_agreement",
@@ -37,6 +39,7 @@ BUILT = (
     "supervision_shortfalls",
     "response_rates_under_target",
     "invitations_not_accepted",
+    "readiness_lapsing",
 )
 
 
@@ -62,6 +65,7 @@ def test_each_kind_of_task_is_listed_with_a_link_to_where_it_is_done(
     cohort, _enrolments = trainees_at_risk(coordinator, stockholm, 1)
     study, _waves = waves_under_target(stockholm, 1)
     invited = invitation_not_accepted(coordinator, stockholm, "Nora Inbjuden")
+    confirm_budget(coordinator, workplace, ends_in_days=30)
 
     response = client_for(coordinator).get(HOME)
 
@@ -84,6 +88,9 @@ def test_each_kind_of_task_is_listed_with_a_link_to_where_it_is_done(
     ]
     assert [i.url for i in lists["invitations_not_accepted"].items] == [
         reverse("accounts:person_detail", args=[invited.pk])
+    ]
+    assert [i.url for i in lists["readiness_lapsing"].items] == [
+        reverse("workplaces:readiness_confirm", args=[workplace.pk, "budget"])
     ]
     for todo in lists.values():
         for item in todo.items:
@@ -115,6 +122,7 @@ def test_the_page_empties_as_the_tasks_are_done(
     cohort, enrolments = trainees_at_risk(coordinator, stockholm, 1)
     _study, (wave,) = waves_under_target(stockholm, 1)
     invited = invitation_not_accepted(coordinator, stockholm, "Nora Inbjuden")
+    confirm_budget(coordinator, workplace, ends_in_days=30)
     client = client_for(coordinator)
     assert all(lists_of(client.get(HOME))[key].total for key in BUILT)
 
@@ -142,6 +150,7 @@ def test_the_page_empties_as_the_tasks_are_done(
         supervision_actions.record_attendance(
             actor=coordinator, session=session, statuses={placed.participant.pk: ("present", "")}
         )
+    confirm_budget(coordinator, workplace, ends_in_days=365)
     account_actions.accept_invitation(user=invited, password="Ett långt lösenord 2027!")
     wave.invitations.filter(status=InvitationStatus.PENDING).update(
         status=InvitationStatus.COMPLETED
@@ -162,6 +171,8 @@ def test_the_page_costs_the_same_queries_however_many_tasks(
         proposed_placement(coordinator, workplace, f"Föreslagen {index}")
         placed_since(coordinator, unit_manager, workplace, f"Placerad {index}")
         invitation_not_accepted(coordinator, stockholm, f"Inbjuden {index}")
+        lapsing = ready_workplace(coordinator, stockholm, name=f"Enheten {index}")
+        confirm_budget(coordinator, lapsing, ends_in_days=30 + index)
     trainees_at_risk(coordinator, stockholm, n)
     waves_under_target(stockholm, n)
     client = client_for(coordinator)
