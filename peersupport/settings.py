@@ -329,6 +329,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "peersupport.reports.tasks.deliver_report_subscriptions_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Uploaded go-live files left in their preview are deleted after two hours.
+    "forget-stale-imports": {
+        "task": "peersupport.golive.tasks.forget_stale_imports_task",
+        "schedule": 60.0 * 60,
+    },
 }
 
 # The outbox: how often a notification is retried before it is given up.

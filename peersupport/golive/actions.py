@@ -100,3 +100,11 @@ def confirm_import(*, actor: User, pending: PendingImport) -> Counter:
 
 def cancel_import(*, actor: User, pending: PendingImport) -> None:
     pending.delete()
+
+
+def forget_stale_imports(*, now=None) -> int:
+    """Delete every pending import older than its lifetime: an upload left in the preview
+    keeps people's names and contact details, so it is not kept until the next upload."""
+    cutoff = (now or timezone.now()) - PendingImport.LIFETIME
+    deleted, _by_model = PendingImport.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -6,3 +6,6 @@ class GoLiveConfig(AppConfig):
     name = "peersupport.golive"
     label = "golive"
     verbose_name = _("Go-live import")
+
+    def ready(self) -> None:
+        from . import dataprotection, tasks  # noqa: F401
