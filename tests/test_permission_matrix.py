@@ -464,6 +464,18 @@ EXPECTED: dict[str, dict[str, int]] = {
     "supervision:group_reactivate": expect(
         403, anonymous=LOGIN, coordinator=302, other_coordinator=404
     ),
+    # Upkeep of workplaces: the region's coordinator corrects organisations, workplaces and
+    # placements; readiness (withdrawing a confirmation, recording a planned staff training
+    # as held) also the workplace's unit manager.
+    "workplaces:organisation_edit": STOCKHOLM_COORDINATOR,
+    "workplaces:workplace_edit": STOCKHOLM_COORDINATOR,
+    "workplaces:placement_edit": STOCKHOLM_COORDINATOR,
+    "workplaces:readiness_withdraw": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=404, unit_manager=200
+    ),
+    "workplaces:staff_training_held": expect(
+        403, anonymous=LOGIN, coordinator=200, other_coordinator=404, unit_manager=200
+    ),
     # Recruitment intake: each region's interest form and its thanks page are public; the
     # page with the forms' addresses is the coordinators'. Interviews: the applicant's
     # coordinator.
@@ -733,6 +745,14 @@ URL_ARGS = {
     "programmes:my_event_answer": lambda ctx: {"pk": ctx["event_invitation"].pk},
     "supervision:group_deactivate": lambda ctx: {"pk": ctx["supervision_group"].pk},
     "supervision:group_reactivate": lambda ctx: {"pk": ctx["supervision_group"].pk},
+    "workplaces:organisation_edit": lambda ctx: {"pk": ctx["workplace"].organisation_id},
+    "workplaces:workplace_edit": lambda ctx: {"pk": ctx["workplace"].pk},
+    "workplaces:placement_edit": lambda ctx: {"pk": ctx["placement"].pk},
+    "workplaces:readiness_withdraw": lambda ctx: {"pk": ctx["workplace"].pk, "item": "budget"},
+    "workplaces:staff_training_held": lambda ctx: {
+        "pk": ctx["workplace"].pk,
+        "training_pk": ctx["planned_training"].pk,
+    },
     "programmes:intake_form": lambda ctx: {"region_code": "stockholm"},
     "programmes:intake_thanks": lambda ctx: {"region_code": "stockholm"},
     "programmes:participant_interview": lambda ctx: {"pk": ctx["applicant"].pk},
@@ -830,6 +850,10 @@ def matrix_context(request, stockholm, skane):
     # supporter has been placed for a month (so the first follow-up is due).
     ctx["workplace"] = ready_workplace(
         ctx["coordinator"], stockholm, managers=[ctx["unit_manager"]]
+    )
+    # A staff training planned for today (no staff count yet): readiness is unchanged.
+    ctx["planned_training"] = workplace_actions.record_staff_training(
+        actor=ctx["coordinator"], workplace=ctx["workplace"], held_on=timezone.localdate()
     )
     ctx["placement"] = active_placement(
         ctx["coordinator"],
