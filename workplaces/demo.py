@@ -411,10 +411,12 @@ def _lapsing_workplace(
             held_on=confirmed_on + dt.timedelta(days=days_before),
             staff_count=staff,
         )
-    # Not the peer supporter whose placement ended: the demo shows them as certified.
+    # A placed peer supporter's second, part-time placement: who is placed (and so who is
+    # supervised) stays as the rest of the demo has it.
     participant = (
-        Participant.objects.filter(region=region, status=ParticipantStatus.CERTIFIED)
-        .exclude(placements__status=PlacementStatus.ENDED)
+        Participant.objects.filter(
+            region=region, status=ParticipantStatus.PLACED, user__isnull=False
+        )
         .order_by("full_name", "pk")
         .first()
     )
