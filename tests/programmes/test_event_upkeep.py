@@ -233,6 +233,7 @@ def test_cancelling_needs_a_reason_and_an_event_not_yet_begun(coordinator, stock
 # Network meetings ------------------------------------------------------------------------------
 
 
+@pytest.mark.english
 def test_a_network_meeting_invites_the_unit_managers_who_have_taken_on_peer_supporters(
     coordinator, other_coordinator, stockholm, skane, unit_manager
 ):
@@ -387,6 +388,7 @@ def test_the_coordinators_event_page_shows_who_answered(
     assert 'data-response="coming"' in response.content.decode()
 
 
+@pytest.mark.english
 def test_a_unit_manager_answers_only_their_own_invitation(coordinator, stockholm, unit_manager):
     participant_at(coordinator, stockholm, "alumni", full_name="Bo Lind")
     event = event_in(coordinator, stockholm)

@@ -201,6 +201,7 @@ def test_cancelling_a_planned_cohort_withdraws_its_reminders_and_tells_its_train
     actions.enrol(actor=coordinator, cohort=other, participant=enrolled.participant)
 
 
+@pytest.mark.english
 def test_a_cancelled_cohort_gets_no_reminders_and_stays_locked(coordinator, planned_cohort):
     cancelled = actions.cancel_cohort(actor=coordinator, cohort=planned_cohort)
     assert actions.schedule_course_day_reminders(day=START) == 0
@@ -234,6 +235,7 @@ def test_a_running_cohort_cannot_be_cancelled(coordinator, stockholm, planned_co
     assert not Notification.objects.filter(kind=COHORT_CANCELLED.key).exists()
 
 
+@pytest.mark.english
 def test_a_closed_cohort_cannot_be_cancelled(coordinator, planned_cohort):
     actions.close_cohort(actor=coordinator, cohort=planned_cohort)
     with pytest.raises(ValidationError, match="closed"):
