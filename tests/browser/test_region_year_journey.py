@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -62,6 +63,11 @@ def fits_the_phone(page: Page) -> None:
     """No sideways scrolling at 360 px, and no serious or critical axe-core violation."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
     assert_accessible(page)
+
+
+def submit(page: Page) -> None:
+    """Send the page's form (the last one in the main content)."""
+    page.locator("main form[method='post'] [type='submit']").last.click()
 
 
 def upload(page: Page, *, kind: str, region, name: str, data: bytes) -> None:
@@ -140,10 +146,6 @@ def test_go_live_import_after_a_broken_file_is_refused(page_for, coordinator, st
     )
     expect(page.locator("main form[action$='/confirm/']")).to_have_count(0)
     assert Participant.objects.count() == 20
-
-
-def submit(page: Page) -> None:
-    page.locator("main form[method='post'] [type='submit']").last.click()
 
 
 def test_corrections_a_cancelled_event_and_a_placement_that_ends_by_itself(
@@ -226,7 +228,10 @@ def test_corrections_a_cancelled_event_and_a_placement_that_ends_by_itself(
     assert "Vårens återträff" in mailoutbox[0].subject + mailoutbox[0].body
     mailoutbox.clear()
 
-    # Nothing ends on the end date itself; the day after, the daily task ends it.
+    # Beat runs the daily task; nothing ends on the end date itself, the day after it does.
+    assert "workplaces.tasks.end_placements_past_end_date_task" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
     assert end_placements_past_end_date(today=end) == 0
     assert end_placements_past_end_date(today=end + dt.timedelta(days=1)) == 1
     placement.refresh_from_db()
