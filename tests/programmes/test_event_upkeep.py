@@ -15,35 +15,15 @@ from programmes.models import Event, EventInvitation, EventKind, EventResponse
 from programmes.notifications import EVENT_CANCELLED, EVENT_INVITATION
 from programmes.permissions import invitation_answer_token
 from tests.factories import UserFactory, active_placement, certified_participant, ready_workplace
+from tests.programmes.event_state import (  # noqa: F401 (an autouse fixture)
+    _english_speaking_coordinator,
+    event_in,
+    in_days,
+)
 
 from .participant_paths import participant_at
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_speaking_coordinator(coordinator):
-    """The coordinator reads the pages in English, so messages are compared as written."""
-    coordinator.language = "en"
-    coordinator.save(update_fields=["language"])
-
-
-def in_days(days: int, hour: int = 13) -> dt.datetime:
-    return timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0) + (
-        dt.timedelta(days=days)
-    )
-
-
-def event_in(coordinator, region, *, days=30, title="Återträff", kind=EventKind.REUNION):
-    return actions.create_event(
-        actor=coordinator,
-        region=region,
-        kind=kind,
-        title=title,
-        starts_at=in_days(days),
-        ends_at=in_days(days, hour=16),
-        venue="Folkets hus",
-    )
 
 
 def alumnus_with_account(coordinator, region, name="Alva Ek", language="en"):

@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from peersupport.notifications.actions import render_notification
 from peersupport.notifications.models import Notification
@@ -10,6 +9,11 @@ from programmes import actions
 from programmes.models import Event, EventInvitation, EventKind
 from programmes.notifications import EVENT_INVITATION
 from tests.factories import UserFactory
+from tests.programmes.event_state import (  # noqa: F401 (an autouse fixture)
+    _english_speaking_coordinator,
+    event_in,
+    in_days,
+)
 
 from .participant_paths import participant_at
 
@@ -17,31 +21,6 @@ pytestmark = pytest.mark.django_db
 
 LIST = reverse("programmes:event_list")
 CREATE = reverse("programmes:event_create")
-
-
-@pytest.fixture(autouse=True)
-def _english_speaking_coordinator(coordinator):
-    """The coordinator reads the pages in English, so messages are compared as written."""
-    coordinator.language = "en"
-    coordinator.save(update_fields=["language"])
-
-
-def in_days(days: int, hour: int = 13) -> dt.datetime:
-    return timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0) + (
-        dt.timedelta(days=days)
-    )
-
-
-def event_in(coordinator, region, *, days=30, title="Återträff", kind=EventKind.REUNION):
-    return actions.create_event(
-        actor=coordinator,
-        region=region,
-        kind=kind,
-        title=title,
-        starts_at=in_days(days),
-        ends_at=in_days(days, hour=16),
-        venue="Folkets hus",
-    )
 
 
 def detail_url(event):
