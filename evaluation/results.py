@@ -128,7 +128,7 @@ class WaveResponses:
         return self.summary.rate >= self.target
 
 
-def _wave_responses(
+def wave_responses(
     wave: Wave, counts: dict[int, list[int]], units: dict[int, Unit], region_id: int | None
 ) -> WaveResponses:
     """Protect the wave's table over every unit in the viewer's scope, then keep the lines
@@ -347,7 +347,7 @@ class _Loaded:
 
 
 def _load(invitations, waves: list[Wave]) -> _Loaded:
-    counts, units = _response_counts(invitations, waves)
+    counts, units = response_counts(invitations, waves)
     # Everyone in the viewer's scope: the pairs are counted per region over all of it.
     scored = _scored_invitations(invitations)
     respondents = _respondents(scored, waves)
@@ -368,7 +368,7 @@ def _study_results(
     counts, units = loaded.counts, loaded.units
     respondents, plans, values = loaded.respondents, loaded.plans, loaded.values
     responses = [
-        _wave_responses(wave, counts[wave.pk], units[wave.pk], chosen_region)
+        wave_responses(wave, counts[wave.pk], units[wave.pk], chosen_region)
         for wave in waves
         if counts[wave.pk]
     ]
@@ -410,7 +410,7 @@ def _regions_for(user: User, study: Study) -> list[Region]:
     return list(regions)
 
 
-def _response_counts(invitations, waves: list[Wave]):
+def response_counts(invitations, waves: list[Wave]):
     """Per wave, per unit (region or workplace), the invitations in each status, in one
     query. Invited: personal invitations whose window has opened, and printed slips;
     cancelled ones are not counted."""

@@ -21,7 +21,7 @@ from .models import OPEN_STATUSES, Anchor, Invitation, StudyStatus, Wave
 from .permissions import result_region_ids, studies_visible_to
 
 # The results module's own counting, so the rate here is the one the results page shows.
-from .results import _response_counts, _wave_responses
+from .results import response_counts, wave_responses
 
 
 def _open_waves(user, today):
@@ -50,12 +50,12 @@ def response_rates_under_target(user, region_ids, today) -> list[TodoItem]:
     allowed = result_region_ids(user)
     if allowed is not None:
         invitations = invitations.filter(region_id__in=allowed)
-    counts, units = _response_counts(invitations, waves)
+    counts, units = response_counts(invitations, waves)
     items = []
     for wave in waves:
         if not counts[wave.pk]:
             continue
-        responses = _wave_responses(wave, counts[wave.pk], units[wave.pk], None)
+        responses = wave_responses(wave, counts[wave.pk], units[wave.pk], None)
         if responses.meets_target is not False:
             continue
         items.append(

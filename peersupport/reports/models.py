@@ -63,6 +63,10 @@ class QueuedWork(models.Model):
     def is_pending(self) -> bool:
         return self.status in PENDING
 
+    def progress(self) -> dict:
+        """What the page's progress script reads (static/js/extract-progress.js)."""
+        return {"status": self.status, "label": self.get_status_display(), "ready": self.is_ready}
+
 
 class Report(QueuedWork):
     """An evaluation report for one region (``region``) or the whole country (no region)

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from .register_permissions import (
     registers_required,
 )
 from .registers import register_sheets
+from .views import attachment
 
 PAGE_SIZE = 50
 
@@ -98,10 +99,7 @@ def register_detail(request, pk: int):
 @registers_required
 def register_status(request, pk: int):
     """The export's status for the page's progress script."""
-    export = get_register_export_for_user_or_404(request.user, pk)
-    return JsonResponse(
-        {"status": export.status, "label": export.get_status_display(), "ready": export.is_ready}
-    )
+    return JsonResponse(get_register_export_for_user_or_404(request.user, pk).progress())
 
 
 @never_cache
@@ -112,9 +110,4 @@ def register_download(request, pk: int):
     if not export.is_ready:
         raise Http404
     actions.record_register_download(actor=request.user, export=export, request=request)
-    return FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=export.file.name.rsplit("/", 1)[-1],
-        content_type=actions.CONTENT_TYPE,
-    )
+    return attachment(export.file, actions.CONTENT_TYPE)

@@ -78,10 +78,7 @@ def report_detail(request, pk: int):
 @reports_required
 def report_status(request, pk: int):
     """The report's status for the page's progress script."""
-    report = get_report_for_user_or_404(request.user, pk)
-    return JsonResponse(
-        {"status": report.status, "label": report.get_status_display(), "ready": report.is_ready}
-    )
+    return JsonResponse(get_report_for_user_or_404(request.user, pk).progress())
 
 
 @never_cache
@@ -96,6 +93,11 @@ def report_download(request, pk: int, kind: str):
     if not stored:
         raise Http404
     actions.record_report_download(actor=request.user, report=report, kind=kind, request=request)
+    return attachment(stored, content_type)
+
+
+def attachment(stored, content_type: str) -> FileResponse:
+    """A stored file as a download under its own (random-suffixed) name."""
     return FileResponse(
         stored.open("rb"),
         as_attachment=True,
