@@ -15,6 +15,7 @@ handler403 = "peersupport.views.permission_denied"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/floor/", views.floor, name="floor"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("", include("peersupport.accounts.urls")),

@@ -67,6 +67,18 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def floor(request):
+    """The benchmark's floor: a logged-in page through the same middleware as every other,
+    with one query of its own and a small template. ``make bench`` reports each page's
+    throughput as a ratio to this one, so the figures say what a page costs beyond merely
+    being a page on this machine."""
+    return render(
+        request,
+        "floor.html",
+        {"membership_count": Membership.objects.filter(user=request.user).count()},
+    )
+
+
 set_language = login_not_required(django_set_language)
 
 

@@ -7,13 +7,17 @@ from pathlib import Path
 import peersupport
 
 APPS = ("programmes", "workplaces", "supervision", "evaluation")
-# The demo is seeded across every app on purpose; it is a development command.
-ALLOWED = {Path("accounts/management/commands/seed_demo.py")}
+# The demo and the national benchmark data are seeded across every app on purpose; they
+# are development commands.
+ALLOWED = {
+    Path("accounts/management/commands/seed_demo.py"),
+    Path("accounts/management/commands/seed_scale.py"),
+}
 
 
 def test_the_core_imports_no_app():
     """No module of ``peersupport/`` imports an app, at module level or inside a function,
-    apart from the command that seeds the demo."""
+    apart from the commands that seed the demo and the benchmark's data."""
     core = Path(peersupport.__file__).parent
     pattern = re.compile(rf"^\s*(from|import) ({'|'.join(APPS)})\b", re.MULTILINE)
     offenders = [

@@ -110,6 +110,7 @@ INCIDENT_REPORTERS = expect(
 EXPECTED: dict[str, dict[str, int]] = {
     "home": expect(200, anonymous=LOGIN),
     "healthz": expect(200),
+    "floor": expect(200, anonymous=LOGIN),
     "set_language": expect(302),
     "accounts:person_list": COORDINATORS_ONLY,
     "accounts:person_invite": COORDINATORS_ONLY,
