@@ -26,10 +26,12 @@ from .models import RegisterExport
 
 
 def register_files_due(cutoff, region_ids) -> QuerySet[RegisterExport]:
-    """The region's exports asked for before ``cutoff`` that still have a file."""
-    return RegisterExport.objects.filter(requested_at__lt=cutoff, region_id__in=region_ids).exclude(
-        file=""
-    )
+    """The region's exports asked for before ``cutoff`` that still have a file
+    (``region_ids=None``: the exports of every region at once)."""
+    exports = RegisterExport.objects.filter(requested_at__lt=cutoff).exclude(file="")
+    if region_ids is None:
+        return exports.filter(region__isnull=True)
+    return exports.filter(region_id__in=region_ids)
 
 
 def forget_register_files(exports: QuerySet[RegisterExport]) -> int:
@@ -74,6 +76,20 @@ register_retention_rule(
         due=register_files_due,
         thin=forget_register_files,
         action=_("The spreadsheet file is deleted; who asked for it and when is kept."),
+    )
+)
+
+# An admin's sheet of every region belongs to none: the national period of the rule above.
+register_retention_rule(
+    RetentionRule(
+        key="reports.national_register_files",
+        title=_("Register sheet files of every region"),
+        default_months=1,
+        due=register_files_due,
+        thin=forget_register_files,
+        action=_("The spreadsheet file is deleted; who asked for it and when is kept."),
+        follows="reports.register_files",
+        regional=False,
     )
 )
 

@@ -197,11 +197,18 @@ class ReportSubscription(models.Model):
 
 class RegisterExport(QueuedWork):
     """One of the region's register sheets (``kind``: participants, cohorts, placements,
-    supervision cadence…) asked for by a coordinator and written by a worker as ``.xlsx``.
+    support sessions, supervision cadence…) asked for by a coordinator and written by a
+    worker as ``.xlsx``; with no region, every region's (asked for by an admin).
     It holds names: asking needs a fresh password and every download is audit-logged."""
 
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+        help_text=_("Empty for every region."),
     )
     # The key of a sheet the apps register (peersupport.reports.registers).
     kind = models.CharField(_("sheet"), max_length=40)
@@ -224,10 +231,25 @@ class RegisterExport(QueuedWork):
                 condition=Q(status__in=PENDING),
                 name="register_export_one_pending",
             ),
+            # The same for every region's sheet (the constraint above sees no clash
+            # between two empty regions).
+            models.UniqueConstraint(
+                fields=["kind", "language", "requested_by"],
+                condition=Q(status__in=PENDING, region__isnull=True),
+                name="register_export_one_pending_national",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.region} – {self.kind} ({self.requested_at:%Y-%m-%d %H:%M})"
+        return f"{self.scope_name} – {self.kind} ({self.requested_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def national(self) -> bool:
+        return self.region_id is None
+
+    @property
+    def scope_name(self) -> str:
+        return self.region.name if self.region_id else str(_("All regions"))
 
     @property
     def title(self) -> str:

@@ -1,16 +1,21 @@
 """Register sheets: asked for by a coordinator in a request that returns at once, written
 by a worker as ``.xlsx``, downloaded with an entry in the audit log. The row is the truth,
 not the broker: a task delivered twice writes one file, and beat's sweep writes the
-exports whose task was lost."""
+exports whose task was lost.
+
+The worker writes the sheet row by row into a temporary file and stores that file, so its
+memory stays flat whatever the number of rows. An admin may ask for a sheet that allows it
+for every region at once (``region`` empty): the support sessions of the whole country."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import tempfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -24,14 +29,16 @@ from peersupport.audit.models import AuditAction
 
 from .actions import LOST_AFTER
 from .models import PENDING, RegisterExport, ReportStatus
-from .register_permissions import register_regions_for
-from .registers import get_register_sheet, workbook_bytes
+from .register_permissions import may_ask_for_national_registers, register_regions_for
+from .registers import get_register_sheet, write_workbook
 
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A worker writing one sheet this long has died: the largest region's sheet takes seconds.
 STALLED_AFTER = dt.timedelta(minutes=30)
+# The region code a national export's audit entries and file name carry.
+NATIONAL = "national"
 
 
 def _claimable(now: dt.datetime) -> Q:
@@ -42,14 +49,21 @@ def _claimable(now: dt.datetime) -> Q:
 
 
 def request_register_export(
-    *, actor, region: Region, kind: str, language: str, request: HttpRequest | None = None
+    *, actor, region: Region | None, kind: str, language: str, request: HttpRequest | None = None
 ) -> RegisterExport:
-    """Ask for one of the region's register sheets; a worker writes it after the commit.
+    """Ask for one of the region's register sheets (``region=None``: every region's, for
+    an admin and a sheet that allows it); a worker writes it after the commit.
 
     Asked for again by the same person while it is being written, it is that export."""
-    if get_register_sheet(kind) is None:
+    sheet = get_register_sheet(kind)
+    if sheet is None:
         raise ValidationError(_("There is no such register sheet."))
-    if not register_regions_for(actor).filter(pk=region.pk).exists():
+    if region is None:
+        if not may_ask_for_national_registers(actor):
+            raise ValidationError(_("Only an administrator can export every region's registers."))
+        if not sheet.national:
+            raise ValidationError(_("This register sheet is written for one region at a time."))
+    elif not register_regions_for(actor).filter(pk=region.pk).exists():
         raise ValidationError(_("You can export only the registers of your own regions."))
     fields = {"region": region, "kind": kind, "language": language, "requested_by": actor}
     pending = RegisterExport.objects.filter(**fields, status__in=PENDING).first()
@@ -66,7 +80,7 @@ def request_register_export(
         action=AuditAction.CREATE,
         obj=export,
         request=request,
-        detail={"register": kind, "region": region.code, "requested": True},
+        detail={"register": kind, "region": _region_code(region), "requested": True},
     )
     if settings.REPORTS_QUEUE_ON_REQUEST:
         from .register_tasks import produce_register_export_task
@@ -81,7 +95,8 @@ def produce_register_export(*, export_id: int) -> RegisterExport | None:
 
     Only a queued export (or one a worker died on long ago) is taken up, under a row lock:
     a task delivered twice writes one file. The sheet is built as the person who
-    asked, in the language they asked for."""
+    asked, in the language they asked for, and written row by row into a temporary
+    file that is then stored."""
     from django.utils import translation
 
     with transaction.atomic():
@@ -100,10 +115,11 @@ def produce_register_export(*, export_id: int) -> RegisterExport | None:
         sheet = get_register_sheet(export.kind)
         if sheet is None:
             raise LookupError(f"no register sheet {export.kind!r}")
-        with translation.override(export.language):
+        with translation.override(export.language), tempfile.TemporaryFile() as spool:
             content = sheet.build(export.region, export.requested_by)
-            data = workbook_bytes(sheet.title, content)
-        export.file.save(f"{_file_stem(export)}.xlsx", ContentFile(data), save=False)
+            row_count = write_workbook(spool, sheet.title, content)
+            spool.seek(0)
+            export.file.save(f"{_file_stem(export)}.xlsx", File(spool), save=False)
     except Exception as error:
         logger.exception("Register export %s could not be written", export_id)
         RegisterExport.objects.filter(pk=export_id).update(
@@ -114,7 +130,7 @@ def produce_register_export(*, export_id: int) -> RegisterExport | None:
         return None
     export.status = ReportStatus.DONE
     export.finished_at = timezone.now()
-    export.row_count = len(content.rows)
+    export.row_count = row_count
     export.error = ""
     export.save(update_fields=["file", "status", "finished_at", "row_count", "error"])
     return export
@@ -123,7 +139,7 @@ def produce_register_export(*, export_id: int) -> RegisterExport | None:
 def _file_stem(export: RegisterExport) -> str:
     # A random part: a stored file's name never lets anyone guess another's.
     day = timezone.localdate(export.requested_at)
-    return f"register-{export.kind}-{export.region.code.lower()}-{day:%Y%m%d}-" + (
+    return f"register-{export.kind}-{_region_code(export.region).lower()}-{day:%Y%m%d}-" + (
         get_random_string(12).lower()
     )
 
@@ -149,5 +165,13 @@ def record_register_download(*, actor, export: RegisterExport, request: HttpRequ
         action=AuditAction.EXPORT,
         obj=export,
         request=request,
-        detail={"register": export.kind, "region": export.region.code, "rows": export.row_count},
+        detail={
+            "register": export.kind,
+            "region": _region_code(export.region),
+            "rows": export.row_count,
+        },
     )
+
+
+def _region_code(region: Region | None) -> str:
+    return region.code if region is not None else NATIONAL

@@ -2,7 +2,9 @@
 
 The sheets hold names, so only the region's coordinators (and admins) may: any other role
 gets 403, and a coordinator asking for another region's export gets 404, as if it did not
-exist. A coordinator sees every export of the regions they coordinate, whoever asked."""
+exist. A coordinator sees every export of the regions they coordinate, whoever asked.
+Every region's sheet at once (a national export) is the admin's alone: a researcher asks
+for national reports, but a register holds names."""
 
 from __future__ import annotations
 
@@ -32,6 +34,10 @@ def registers_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def may_ask_for_national_registers(user) -> bool:
+    return user.is_superuser
 
 
 def register_regions_for(user) -> QuerySet[Region]:

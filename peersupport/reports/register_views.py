@@ -1,6 +1,7 @@
 """The region's register sheets as spreadsheets: a coordinator asks for one with a fresh
 password (they hold names), a worker writes it, the page shows progress and then the
-download, which is written to the audit log. Only the region's coordinators and admins."""
+download, which is written to the audit log. Only the region's coordinators and admins;
+an admin may also ask for the sheets that allow it for every region at once."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from . import register_actions as actions
 from .register_permissions import (
     get_register_export_for_user_or_404,
+    may_ask_for_national_registers,
     register_exports_visible_to,
     register_regions_for,
     registers_required,
@@ -27,22 +29,32 @@ from .registers import register_sheets
 from .views import attachment
 
 PAGE_SIZE = 50
+# The region field's value for every region at once.
+NATIONAL = "national"
 
 
 class RegisterRequestForm(forms.Form):
     """Which sheet of which region, in which language."""
 
-    region = forms.TypedChoiceField(label=gettext_lazy("Region"), coerce=int)
+    region = forms.ChoiceField(label=gettext_lazy("Region"))
     kind = forms.ChoiceField(label=gettext_lazy("Sheet"))
     language = forms.ChoiceField(
         label=gettext_lazy("Language of the sheet"), choices=settings.LANGUAGES
     )
 
-    def __init__(self, *args, regions, **kwargs):
+    def __init__(self, *args, regions, national: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.regions = {region.pk: region for region in regions}
-        self.fields["region"].choices = [(pk, region.name) for pk, region in self.regions.items()]
+        self.regions = {str(region.pk): region for region in regions}
+        choices = [(pk, region.name) for pk, region in self.regions.items()]
+        if national:
+            choices.append((NATIONAL, _("All regions")))
+        self.fields["region"].choices = choices
         self.fields["kind"].choices = [(sheet.key, sheet.title) for sheet in register_sheets()]
+
+    def clean_region(self):
+        """The region asked for, or ``None`` for every region."""
+        value = self.cleaned_data["region"]
+        return None if value == NATIONAL else self.regions[value]
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,7 +63,8 @@ def register_list(request):
     """The sheets the user may ask for, per region they coordinate, and the exports asked
     for before in those regions."""
     regions = list(register_regions_for(request.user))
-    form = RegisterRequestForm(request.POST or None, regions=regions)
+    national = may_ask_for_national_registers(request.user)
+    form = RegisterRequestForm(request.POST or None, regions=regions, national=national)
     if request.method == "POST" and form.is_valid():
         return _ask_for_register(request, form)
     language = "en" if get_language() == "en" else "sv"
@@ -62,6 +75,9 @@ def register_list(request):
             "form": form,
             "regions": regions,
             "sheets": register_sheets(),
+            "national_sheets": [sheet for sheet in register_sheets() if sheet.national]
+            if national
+            else [],
             "language": language,
             "languages": settings.LANGUAGES,
             "exports": register_exports_visible_to(request.user)[:PAGE_SIZE],
@@ -76,7 +92,7 @@ def _ask_for_register(request, form):
     try:
         export = actions.request_register_export(
             actor=request.user,
-            region=form.regions[data["region"]],
+            region=data["region"],
             kind=data["kind"],
             language=data["language"],
             request=request,

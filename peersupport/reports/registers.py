@@ -6,6 +6,12 @@ imports an app: each app registers, from its ``AppConfig.ready()``, the sheets i
 (``register_sheet``). A sheet is a function of a region and the person asking that returns
 its column headers and rows; the worker writes it as an ``.xlsx`` file.
 
+A sheet's rows may be a generator over ``.iterator(chunk_size=…)``: the worker writes each
+row as it comes through openpyxl's write-only workbook into a temporary file, so its memory
+stays flat whatever the number of rows (the national support-session sheet has hundreds of
+thousands). A sheet that says ``national=True`` can also be written for every region at
+once (``region`` is then ``None``); only an admin may ask for that.
+
 What a sheet may hold: exactly what the coordinator's own pages show for the region –
 names, and the participants' e-mail addresses as the participant list shows them. Never
 lived-experience declarations, health data, reasons given for absences, private notes,
@@ -17,14 +23,12 @@ run as a formula when the file is opened.
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import BinaryIO
 
 from django.utils.functional import Promise
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from peersupport.accounts.models import Region
 from peersupport.spreadsheets import spreadsheet_safe
@@ -39,10 +43,11 @@ _TITLE_LENGTH = 31
 
 @dataclass(frozen=True)
 class SheetContent:
-    """A sheet's headers and its rows, one cell per header."""
+    """A sheet's headers and its rows, one cell per header. The rows are a list or a
+    generator; either is read once, as the file is written."""
 
     headers: list[Text]
-    rows: list[list[Cell]]
+    rows: Iterable[list[Cell]]
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,10 @@ class RegisterSheet:
     order: int
     # One sentence on what a row is, shown where a coordinator asks for the sheet.
     description: Text
-    build: Callable[[Region, object], SheetContent]
+    # Called with the region, or ``None`` for every region when ``national``.
+    build: Callable[[Region | None, object], SheetContent]
+    # Whether an admin may ask for it for every region at once.
+    national: bool = False
 
 
 _SHEETS: dict[str, RegisterSheet] = {}
@@ -77,22 +85,31 @@ def _safe(cell: Cell | Promise) -> Cell:
     return spreadsheet_safe(cell) if isinstance(cell, str) else cell
 
 
-def workbook_bytes(title: Text, content: SheetContent) -> bytes:
-    """The sheet as an ``.xlsx`` file: bold headers, frozen under the header row, dates as
-    dates, and every text cell made safe from formula injection."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(title).translate(_TITLE_FORBIDDEN)[:_TITLE_LENGTH]
-    sheet.append([_safe(header) for header in content.headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+def write_workbook(destination: BinaryIO, title: Text, content: SheetContent) -> int:
+    """Write the sheet as an ``.xlsx`` file into ``destination`` and return the rows
+    written: bold headers, frozen under the header row, dates as dates (openpyxl gives a
+    date cell the ``yyyy-mm-dd`` format), and every text cell made safe from formula
+    injection. Each row goes to openpyxl's temporary file as it comes, so a generator of
+    rows is never held whole."""
+    # Imported here: openpyxl (and the numpy it loads) costs every process tens of MB,
+    # and only the worker writing a sheet needs it.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(title).translate(_TITLE_FORBIDDEN)[:_TITLE_LENGTH])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header in content.headers:
+        cell = WriteOnlyCell(sheet, value=_safe(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    written = 0
     for row in content.rows:
         sheet.append([_safe(cell) for cell in row])
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        written += 1
+    workbook.save(destination)
+    return written

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -43,12 +44,13 @@ from tests.factories import (
 from tests.programmes.course_state import accepted_applicant, default_cohort, fill_attendance
 from tests.supervision.state import supervision_group
 from workplaces import actions as workplace_actions
+from workplaces.models import SessionKind, Theme
 
 pytestmark = [pytest.mark.django_db, pytest.mark.english]
 
 TODAY = timezone.localdate()
 LAST_MONTH, THIS_MONTH = month_starts(TODAY, 2)
-SHEET_KEYS = ["participants", "cohorts", "placements", "supervision_cadence"]
+SHEET_KEYS = ["participants", "cohorts", "placements", "support_sessions", "supervision_cadence"]
 
 
 @pytest.fixture(autouse=True)
@@ -117,6 +119,33 @@ def elsewhere(other_coordinator, skane):
     person = certified_participant(skane, name="Sven Skåning")
     active_placement(other_coordinator, manager, workplace, person, start_date=LAST_MONTH)
     return person
+
+
+def peer_with_sessions(coordinator, manager, workplace, name: str, sessions: list[dict]):
+    """A placed peer supporter with an account at ``workplace`` (whose unit manager is
+    ``manager``), who logs ``sessions`` (dicts of log_support_session's keywords besides
+    actor and placement)."""
+    region = workplace.region
+    user = person_with_role(Role.PEER_SUPPORTER, region, full_name=name)
+    placement = active_placement(
+        coordinator,
+        manager,
+        workplace,
+        certified_participant(region, user, name=name),
+        start_date=TODAY - dt.timedelta(days=90),
+    )
+    for session in sessions:
+        workplace_actions.log_support_session(actor=user, placement=placement, **session)
+    return placement
+
+
+def session(days_ago: int, **fields) -> dict:
+    return {
+        "date": TODAY - dt.timedelta(days=days_ago),
+        "minutes": 45,
+        "kind": SessionKind.CONVERSATION,
+        **fields,
+    }
 
 
 def written(coordinator, region, kind: str) -> RegisterExport:
@@ -252,6 +281,76 @@ def test_the_cadence_sheet_has_a_row_per_person_and_month_with_the_reasons(
     assert "Migrän" not in all_text(rows)
 
 
+def test_the_support_session_sheet_holds_what_the_session_list_shows(
+    coordinator, other_coordinator, unit_manager, stockholm, skane, world
+):
+    """Date, peer supporter, workplace, kind, participants, minutes and themes, newest
+    first; only the region's own sessions, and never the reflection or the service-user
+    code (reading those is audited one session at a time on the coordinator's pages)."""
+    workplace = world.placement.workplace
+    peer_with_sessions(
+        coordinator,
+        unit_manager,
+        workplace,
+        "Sara Samtal",
+        [
+            session(
+                5,
+                kind=SessionKind.GROUP_ACTIVITY,
+                minutes=90,
+                participant_count=3,
+                themes=[Theme.SLEEP, Theme.MONEY],
+                service_user_code="KOD-4711",
+                reflection="Hemlig reflektion om gruppen",
+            ),
+            session(20, minutes=30, themes=[]),
+        ],
+    )
+    manager = person_with_role(Role.UNIT_MANAGER, skane, full_name="Stina Chef")
+    peer_with_sessions(
+        other_coordinator,
+        manager,
+        ready_workplace(other_coordinator, skane, name="Malmö öppenvård", managers=[manager]),
+        "Sven Skåning",
+        [session(2)],
+    )
+
+    export = written(coordinator, stockholm, "support_sessions")
+
+    rows = rows_of(export)
+    assert rows[0] == [
+        "Date",
+        "Peer supporter",
+        "Workplace",
+        "Kind of support",
+        "Participants",
+        "Minutes",
+        "Themes",
+    ]
+    newest, oldest = as_dicts(rows)
+    assert newest["Date"].date() == TODAY - dt.timedelta(days=5)
+    assert (newest["Peer supporter"], newest["Workplace"]) == ("Sara Samtal", workplace.name)
+    assert (newest["Kind of support"], newest["Participants"]) == ("Group activity", 3)
+    assert (newest["Minutes"], newest["Themes"]) == (90, "Sleep, Money")
+    assert (oldest["Minutes"], oldest["Themes"]) == (30, None)
+    assert oldest["Kind of support"] == "One-to-one conversation"
+    text = all_text(rows)
+    assert "KOD-4711" not in text and "Hemlig" not in text and "Sven Skåning" not in text
+    assert export.row_count == 2
+
+
+def test_a_sheets_rows_are_read_as_the_file_is_written(coordinator, stockholm):
+    """The support-session sheet hands the writer a generator, not a list: the country's
+    sessions are never held at once (the query runs only when the rows are read)."""
+    with CaptureQueriesContext(connection) as built:
+        content = get_register_sheet("support_sessions").build(stockholm, coordinator)
+    assert len(built) == 0 and not isinstance(content.rows, list)
+
+    with CaptureQueriesContext(connection) as read:
+        assert list(content.rows) == []
+    assert len(read) == 1
+
+
 def test_text_that_looks_like_a_formula_stays_text(coordinator, stockholm):
     """A name typed as a formula is written with a leading apostrophe, never run."""
     certified_participant(stockholm, name='=HYPERLINK("http://evil")')
@@ -268,7 +367,7 @@ def test_building_a_sheet_costs_the_same_queries_whatever_the_rows(
     """A second trainee, placement and supervised peer adds rows, not queries."""
     sheet = get_register_sheet(key)
     with CaptureQueriesContext(connection) as few:
-        small = sheet.build(stockholm, coordinator)
+        small = list(sheet.build(stockholm, coordinator).rows)
     trainee = accepted_applicant(coordinator, stockholm, "Ulla Utokad")
     enrolment = programme_actions.enrol(actor=coordinator, cohort=world.cohort, participant=trainee)
     fill_attendance(coordinator, enrolment)
@@ -279,10 +378,17 @@ def test_building_a_sheet_costs_the_same_queries_whatever_the_rows(
     active_placement(
         coordinator, unit_manager, world.placement.workplace, placed, start_date=LAST_MONTH
     )
+    peer_with_sessions(
+        coordinator,
+        unit_manager,
+        world.placement.workplace,
+        "Rut Rapport",
+        [session(3), session(4)],
+    )
     with CaptureQueriesContext(connection) as many:
-        large = sheet.build(stockholm, coordinator)
+        large = list(sheet.build(stockholm, coordinator).rows)
 
-    assert len(large.rows) > len(small.rows)
+    assert len(large) > len(small)
     assert len(many) == len(few)
 
 
@@ -502,3 +608,119 @@ def test_retention_removes_a_sheets_file_after_a_month_and_keeps_the_record(
     assert new.file and default_storage.exists(new.file.name)
     url = reverse("reports:register_download", args=[old.pk])
     assert client_for(coordinator).get(url).status_code == 404
+
+
+# Every region at once (the admin's) ---------------------------------------------------------
+
+
+@pytest.fixture
+def two_regions_sessions(coordinator, other_coordinator, unit_manager, stockholm, skane):
+    """A session in Stockholm (yesterday) and one in Skåne (two days ago)."""
+    peer_with_sessions(
+        coordinator,
+        unit_manager,
+        ready_workplace(coordinator, stockholm, managers=[unit_manager]),
+        "Sara Samtal",
+        [session(1)],
+    )
+    manager = person_with_role(Role.UNIT_MANAGER, skane, full_name="Stina Chef")
+    peer_with_sessions(
+        other_coordinator,
+        manager,
+        ready_workplace(other_coordinator, skane, name="Malmö öppenvård", managers=[manager]),
+        "Sven Skåning",
+        [session(2, reflection="Hemlig")],
+    )
+
+
+def test_an_admin_exports_every_regions_support_sessions(
+    admin_user, client_for, two_regions_sessions
+):
+    """With no region the sheet holds every region's sessions, each with its region; the
+    file's name says national, and the download is audit-logged as national."""
+    export = written(admin_user, None, "support_sessions")
+
+    rows = rows_of(export)
+    assert rows[0][:4] == ["Date", "Peer supporter", "Workplace", "Region"]
+    assert [(row["Peer supporter"], row["Region"]) for row in as_dicts(rows)] == [
+        ("Sara Samtal", "Region Stockholm"),
+        ("Sven Skåning", "Region Skåne"),
+    ]
+    assert "Hemlig" not in all_text(rows)
+    assert "register-support_sessions-national-" in export.file.name
+    assert export.row_count == 2 and export.national
+
+    client = client_for(admin_user)
+    page = client.get(reverse("reports:register_detail", args=[export.pk])).content.decode()
+    assert "All regions" in page
+    assert client.get(reverse("reports:register_download", args=[export.pk])).status_code == 200
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT, object_id=str(export.pk))
+    assert event.detail == {"register": "support_sessions", "region": "national", "rows": 2}
+
+
+def test_only_an_admin_asks_for_every_region_and_only_for_a_national_sheet(
+    admin_user, coordinator, client_for, stockholm
+):
+    """A coordinator cannot ask for every region (in the action or by posting the form);
+    an admin cannot ask for a sheet written one region at a time; the page offers the
+    national sheets to the admin alone."""
+    with pytest.raises(ValidationError, match="Only an administrator"):
+        request_register_export(
+            actor=coordinator, region=None, kind="support_sessions", language="en"
+        )
+    with pytest.raises(ValidationError, match="one region at a time"):
+        request_register_export(actor=admin_user, region=None, kind="participants", language="en")
+    refused = client_for(coordinator, reauthenticated=True).post(
+        reverse("reports:register_list"),
+        {"region": "national", "kind": "support_sessions", "language": "en"},
+    )
+    assert refused.status_code == 400
+    assert not RegisterExport.objects.exists()
+    assert 'data-region="national"' not in refused.content.decode()
+
+    admin = client_for(admin_user, reauthenticated=True)
+    page = admin.get(reverse("reports:register_list")).content.decode()
+    assert 'data-sheet="support_sessions" data-region="national"' in page
+    assert 'data-sheet="participants" data-region="national"' not in page
+    asked = admin.post(
+        reverse("reports:register_list"),
+        {"region": "national", "kind": "support_sessions", "language": "sv"},
+    )
+    export = RegisterExport.objects.get()
+    assert asked["Location"] == reverse("reports:register_detail", args=[export.pk])
+    assert (export.region, export.kind, export.language) == (None, "support_sessions", "sv")
+    again = admin.post(
+        reverse("reports:register_list"),
+        {"region": "national", "kind": "support_sessions", "language": "sv"},
+    )
+    assert again["Location"] == asked["Location"] and RegisterExport.objects.count() == 1
+
+
+def test_a_coordinator_never_reaches_an_export_of_every_region(
+    admin_user, coordinator, client_for, two_regions_sessions
+):
+    export = written(admin_user, None, "support_sessions")
+    client = client_for(coordinator)
+    for name in ["register_detail", "register_status", "register_download"]:
+        assert client.get(reverse(f"reports:{name}", args=[export.pk])).status_code == 404
+    page = client.get(reverse("reports:register_list")).content.decode()
+    assert reverse("reports:register_detail", args=[export.pk]) not in page
+
+
+def test_retention_removes_the_file_of_an_export_of_every_region(
+    admin_user, two_regions_sessions, django_capture_on_commit_callbacks
+):
+    """An export of every region belongs to no region: the national period (a month by
+    default) removes its file."""
+    old = written(admin_user, None, "support_sessions")
+    RegisterExport.objects.filter(pk=old.pk).update(
+        requested_at=timezone.now() - dt.timedelta(days=40)
+    )
+    name = old.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        thin_due_records()
+
+    old.refresh_from_db()
+    assert not old.file and not default_storage.exists(name)
+    assert old.kind == "support_sessions" and old.requested_by == admin_user
