@@ -322,9 +322,9 @@ def test_cohort_page_query_count_is_constant(
     client = client_for(coordinator)
     client.get(reverse("home"))
     # session, user, memberships, MFA check, cohort, the audit row; sessions, their modules,
-    # enrolments, attendance, required modules; waiting list, certificates, attendance
-    # exists, applicants to enrol
-    with django_assert_num_queries(15):
+    # every enrolment (trainees, waiting, withdrawn), attendance (also: whether any is
+    # recorded), required modules; certificates, applicants to enrol
+    with django_assert_num_queries(13):
         response = client.get(detail_url(cohort))
     assert len(response.context["trainees"]) == trainees
 
