@@ -29,6 +29,10 @@ def _time_input():
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 class MembersField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.full_name
@@ -369,8 +373,12 @@ class SessionFilterForm(forms.Form):
         if filters["group"]:
             sessions = sessions.filter(group=filters["group"])
         if filters["month"]:
-            month = filters["month"]
-            sessions = sessions.filter(starts_at__year=month.year, starts_at__month=month.month)
+            # A range on starts_at (its index), in the local time zone as the month reads.
+            month = filters["month"].replace(day=1)
+            sessions = sessions.filter(
+                starts_at__gte=_local_midnight(month),
+                starts_at__lt=_local_midnight(month + relativedelta(months=1)),
+            )
         if filters["status"] == MISSING_ATTENDANCE:
             sessions = sessions.missing_attendance()
         elif filters["status"]:

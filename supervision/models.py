@@ -8,7 +8,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -161,6 +162,26 @@ class SupervisionSessionQuerySet(models.QuerySet["SupervisionSession"]):
         return self.planned().filter(
             starts_at__lte=now or timezone.now(), attendance_recorded_at__isnull=True
         )
+
+    def with_attendance_counts(self) -> SupervisionSessionQuerySet:
+        """``expected`` (everyone expected at the session) and ``present``, each counted by
+        a subquery per session: the database counts only the rows a page shows (after its
+        LIMIT), and the list's count needs no join to attendance."""
+        return self.annotate(
+            expected=_attendance_count(),
+            present=_attendance_count(status=AttendanceStatus.PRESENT),
+        )
+
+
+def _attendance_count(**filters):
+    counted = (
+        SessionAttendance.objects.filter(session=OuterRef("pk"), **filters)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), Value(0))
 
 
 class SupervisionSession(models.Model):

@@ -8,7 +8,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,13 +56,6 @@ NEXT_SESSIONS_SHOWN = 5
 MISSING_SHOWN = 20
 
 
-def _with_attendance_counts(sessions: QuerySet[SupervisionSession]):
-    return sessions.annotate(
-        expected=Count("attendances"),
-        present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
-    )
-
-
 # Supervisor's home ------------------------------------------------------------------------
 
 
@@ -79,7 +72,7 @@ def supervisor_home(request):
         .order_by("name", "pk")
     )
     upcoming = list(
-        _with_attendance_counts(mine.upcoming()).order_by("starts_at", "pk")[:NEXT_SESSIONS_SHOWN]
+        mine.upcoming().with_attendance_counts().order_by("starts_at", "pk")[:NEXT_SESSIONS_SHOWN]
     )
     missing = list(mine.missing_attendance().order_by("starts_at", "pk")[: MISSING_SHOWN + 1])
     return render(
@@ -112,14 +105,13 @@ def session_list(request):
 
 def _staff_session_list(request):
     user = request.user
-    form = SessionFilterForm(
-        request.GET or None, groups=groups_visible_to(user).order_by("name", "pk")
-    )
+    groups = groups_visible_to(user).order_by("name", "pk")
+    form = SessionFilterForm(request.GET or None, groups=groups)
     sessions = sessions_visible_to(user)
     if form.is_valid():
         sessions = form.apply(sessions)
     page = Paginator(
-        _with_attendance_counts(sessions)
+        sessions.with_attendance_counts()
         .select_related("group__supervisor__user")
         .order_by("-starts_at", "-pk"),
         PAGE_SIZE,
@@ -129,6 +121,12 @@ def _staff_session_list(request):
         "supervision/session_list.html",
         {
             "form": form,
+            # The filter's options written by the template in one loop: the widget would
+            # render a template per group.
+            "group_choices": [
+                ("", form.fields["group"].empty_label),
+                *((str(pk), name) for pk, name in groups.values_list("pk", "name")),
+            ],
             "page": page,
             "own_view": OWN_VIEW if has_role(user, Role.PEER_SUPPORTER) else None,
         },
