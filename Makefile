@@ -15,13 +15,15 @@ WEASYPRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 DEMO_PASSWORD := peer-demo-2026
 DEMO_TOTP_SECRET := PEERSUPPORTDEMOTOTPSECRET234567A
 
-.PHONY: help run test lint messages uv venv system-libs
+.PHONY: help run test lint messages bench bench-smoke uv venv system-libs
 
 help:
 	@echo "make run       install what is missing, migrate, seed demo data, start web + worker + beat"
 	@echo "make test      run the test suite (PYTEST_ARGS='-k something' to narrow it)"
 	@echo "make lint      ruff check + ruff format --check"
 	@echo "make messages  update and compile the Swedish translation catalogue"
+	@echo "make bench     seed national scale data, measure it as production serves it, write bench/results.md"
+	@echo "make bench-smoke  the same at tiny scale, no targets, results not written (what CI runs)"
 
 uv:
 	@if ! command -v uv >/dev/null 2>&1 && ! $(PYTHON) -m uv --version >/dev/null 2>&1; then \
@@ -83,6 +85,15 @@ test: venv
 	  echo "pytest collected no tests (exit status 5): treated as a failure." >&2; \
 	fi; \
 	exit $$status
+
+# PostgreSQL (DATABASE_URL's server, database ps_bench or BENCH_DATABASE), Redis (REDIS_URL)
+# and wrk; BENCH_ARGS='--reuse-db NAME' measures an existing database without seeding it.
+BENCH_ARGS ?=
+bench: venv
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+bench-smoke: venv
+	$(VENV)/bin/python bench/run.py --smoke $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
