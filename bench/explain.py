@@ -208,7 +208,9 @@ def explain_page(page, sizes: dict[str, int], out: Path | None, repeat: int) -> 
     sections = []
     repeated = Counter(q["sql"] for q in captured.captured_queries)
     with transaction.atomic(), connection.cursor() as cursor:
-        for number, (query, ms) in enumerate(zip(captured, durations, strict=True), start=1):
+        # BEGIN and COMMIT are logged by Django but never pass the execute wrapper.
+        statements = [q for q in captured if q["sql"] not in ("BEGIN", "COMMIT", "ROLLBACK")]
+        for number, (query, ms) in enumerate(zip(statements, durations, strict=True), start=1):
             sql = query["sql"]
             head = f"-- Query {number} ({ms:.2f} ms during the request)"
             if repeated[sql] > 1:
