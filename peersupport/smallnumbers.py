@@ -167,10 +167,19 @@ class _Tree:
             kids = self.children[node]
             if not kids:
                 continue
+            # The siblings' sums once per node rather than once per kid (a wide table's
+            # rows have hundreds of cells). Lows are finite, so subtracting one is exact;
+            # highs may be infinite and inf − inf has no value, so the infinite ones are
+            # counted apart from the sum of the finite ones.
+            lows = sum(up[kid][0] for kid in kids)
+            finite_highs = sum(up[kid][1] for kid in kids if up[kid][1] != math.inf)
+            infinite_highs = sum(1 for kid in kids if up[kid][1] == math.inf)
             for kid in kids:
-                # Summed afresh, not subtracted from the whole: inf − inf has no value.
-                others_low = sum(up[other][0] for other in kids if other != kid)
-                others_high = sum(up[other][1] for other in kids if other != kid)
+                others_low = lows - up[kid][0]
+                if up[kid][1] == math.inf:
+                    others_high = math.inf if infinite_highs > 1 else finite_highs
+                else:
+                    others_high = math.inf if infinite_highs else finite_highs - up[kid][1]
                 ranges[kid] = (
                     max(up[kid][0], ranges[node][0] - others_high),
                     min(up[kid][1], ranges[node][1] - others_low),
