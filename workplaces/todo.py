@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from peersupport.accounts.models import Role
-from peersupport.todo import TodoItem, TodoKind, register_todo
+from peersupport.todo import TodoItem, TodoKind, TodoPage, first_items, register_todo
 
 from . import actions
 from .models import (
@@ -105,16 +105,16 @@ def _review_item(review: FollowUpReview, today: dt.date) -> TodoItem:
     )
 
 
-def followups_overdue(user, region_ids, today) -> list[TodoItem]:
+def followups_overdue(user, region_ids, today) -> TodoPage:
     """Follow-ups past their date in the coordinator's regions that still lack the
     coordinator's answer (at workplaces the coordinator also manages, they answer as the
-    unit manager)."""
+    unit manager). A large region has hundreds: only the first are fetched."""
     reviews = _reviews_awaiting(
         ReviewRespondent.COORDINATOR,
         placement__workplace__region_id__in=region_ids,
         due_on__lt=today,
     ).exclude(placement__workplace_id__in=managed_workplace_ids(user))
-    return [_review_item(review, today) for review in reviews]
+    return first_items(reviews, lambda review: _review_item(review, today))
 
 
 def followups_to_answer(user, region_ids, today) -> list[TodoItem]:

@@ -13,7 +13,9 @@ The core never imports an app: each app registers, from a module its
     ))
 
 ``collect(user, region_ids, today)`` returns the person's open tasks of that kind as
-``TodoItem`` rows, each linking to the page where the task is done. ``region_ids`` are
+``TodoItem`` rows, each linking to the page where the task is done; a kind whose tasks can
+run to hundreds (at national scale) returns ``first_items(queryset, make_item)`` instead,
+the first ``ITEMS_SHOWN`` items with the count of all of them, in one query. ``region_ids`` are
 the regions where the person holds one of the kind's ``roles`` (a unit manager's kinds
 narrow further to their workplaces themselves); ``today`` is the local date. A collector
 issues a fixed number of queries whatever the number of rows (the home page's query-count
@@ -27,6 +29,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
 from django.utils.functional import Promise
 
@@ -56,6 +59,22 @@ class TodoItem:
 
 
 @dataclass(frozen=True)
+class TodoPage:
+    """A kind's first items and how many there are in all (``first_items``)."""
+
+    items: list[TodoItem]
+    total: int
+
+
+def first_items(queryset: QuerySet, make_item: Callable[[object], TodoItem]) -> TodoPage:
+    """The first ``ITEMS_SHOWN`` rows of ``queryset`` (ordered most urgent first) made into
+    items, and the number of all its rows, in one query: a window count is taken before
+    the LIMIT, so the rows the home page does not show are never fetched."""
+    rows = list(queryset.annotate(todo_total=Window(Count("pk")))[:ITEMS_SHOWN])
+    return TodoPage(items=[make_item(row) for row in rows], total=rows[0].todo_total if rows else 0)
+
+
+@dataclass(frozen=True)
 class TodoKind:
     """A kind of task: its heading on the home page, who sees it, where it sorts, and the
     function that collects its items. ``more_url`` is the name of the URL that lists
@@ -65,7 +84,7 @@ class TodoKind:
     title: Text
     roles: frozenset[str]
     order: int
-    collect: Callable[[object, list[int], dt.date], list[TodoItem]]
+    collect: Callable[[object, list[int], dt.date], list[TodoItem] | TodoPage]
     more_url: str = ""
     # Said instead of the items when there are none; "Nothing to do" when left empty.
     empty_text: Text = ""
@@ -112,6 +131,9 @@ def todo_lists_for(user, *, today: dt.date, roles: set[str] | None = None) -> li
         kind_roles = kind.roles & held
         if not kind_roles:
             continue
-        items = kind.collect(user, sorted(region_ids_for(user, *kind_roles)), today)
-        lists.append(TodoList(kind=kind, items=items[:ITEMS_SHOWN], total=len(items)))
+        found = kind.collect(user, sorted(region_ids_for(user, *kind_roles)), today)
+        if isinstance(found, TodoPage):
+            lists.append(TodoList(kind=kind, items=found.items[:ITEMS_SHOWN], total=found.total))
+        else:
+            lists.append(TodoList(kind=kind, items=found[:ITEMS_SHOWN], total=len(found)))
     return lists

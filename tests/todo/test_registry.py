@@ -8,7 +8,16 @@ from django.urls import reverse
 
 from peersupport import todo
 from peersupport.accounts.models import Role
-from peersupport.todo import ITEMS_SHOWN, TodoItem, TodoKind, register_todo, todo_lists_for
+from peersupport.todo import (
+    ITEMS_SHOWN,
+    TodoItem,
+    TodoKind,
+    first_items,
+    register_todo,
+    todo_lists_for,
+)
+from programmes.models import Participant
+from tests.programmes.participant_paths import participant_at
 
 TODAY = dt.date(2027, 3, 15)
 
@@ -55,6 +64,37 @@ def test_the_home_page_shows_the_first_items_and_counts_the_rest(registry, coord
     assert todo_list.items == items[:ITEMS_SHOWN]
     assert (todo_list.total, todo_list.hidden) == (ITEMS_SHOWN + 3, 3)
     assert todo_list.more_url == reverse("workplaces:placement_list")
+
+
+@pytest.mark.parametrize("count", [0, 3, ITEMS_SHOWN + 4])
+def test_a_kind_counted_in_sql_fetches_only_what_the_page_shows(
+    count, registry, coordinator, stockholm, django_assert_num_queries
+):
+    """``first_items`` makes the first items of a queryset, in its order, and counts all its
+    rows in the same single query."""
+    for n in range(count):
+        participant_at(coordinator, stockholm, full_name=f"Person {n:02d}")
+
+    def make_item(participant):
+        return TodoItem(text=participant.full_name, url=f"/{participant.pk}/")
+
+    with django_assert_num_queries(1):
+        page = first_items(Participant.objects.order_by("-full_name"), make_item)
+
+    names = [f"Person {n:02d}" for n in reversed(range(count))]
+    assert [item.text for item in page.items] == names[:ITEMS_SHOWN]
+    assert page.total == count
+
+
+def test_a_kind_counted_in_sql_shows_its_count_of_the_rest(registry, coordinator):
+    """A collector returning ``first_items`` is listed with the total it counted."""
+    shown = [TodoItem(text=f"Uppgift {n}", url=f"/{n}/") for n in range(ITEMS_SHOWN)]
+    kind("counted", {Role.COORDINATOR}, 10, todo.TodoPage(items=shown, total=ITEMS_SHOWN + 40))
+
+    (todo_list,) = todo_lists_for(coordinator, today=TODAY)
+
+    assert todo_list.items == shown
+    assert (todo_list.total, todo_list.hidden) == (ITEMS_SHOWN + 40, 40)
 
 
 def test_the_rest_link_to_the_full_list_on_the_page(registry, coordinator, client_for):
