@@ -9,13 +9,12 @@ the people, their placements, and one aggregate over their attendance.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import BooleanField, Case, Count, Prefetch, Q, Value, When
+from django.db.models import Count, DateField, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -134,7 +133,14 @@ def month_starts(today: dt.date, count: int) -> list[dt.date]:
 
 
 def placement_covers(placement: Placement, month: dt.date) -> bool:
-    month_end = month + relativedelta(months=1) - dt.timedelta(days=1)
+    return _covers(placement, month, _month_end(month))
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return month + relativedelta(months=1) - dt.timedelta(days=1)
+
+
+def _covers(placement: Placement, month: dt.date, month_end: dt.date) -> bool:
     return placement.start_date <= month_end and (
         placement.end_date is None or placement.end_date >= month
     )
@@ -156,10 +162,16 @@ def _participants(region_ids, months: list[dt.date], *, active_now: bool):
 
 
 def _counts(participant_ids, months: list[dt.date], now: dt.datetime):
+    """Per (person, month), their sessions counted by what became of them, in SQL: one row
+    per person and month whatever the number of sessions."""
     zone = ZoneInfo(settings.TIME_ZONE)
     start = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min), zone)
     end = timezone.make_aware(
         dt.datetime.combine(months[-1] + relativedelta(months=1), dt.time.min), zone
+    )
+    cancelled = Q(session__status=SessionStatus.CANCELLED)
+    unrecorded = ~cancelled & ~Q(
+        status__in=[AttendanceStatus.PRESENT, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED]
     )
     rows = (
         SessionAttendance.objects.filter(
@@ -167,35 +179,19 @@ def _counts(participant_ids, months: list[dt.date], now: dt.datetime):
             session__starts_at__gte=start,
             session__starts_at__lt=end,
         )
-        .annotate(
-            month=TruncMonth("session__starts_at", tzinfo=zone),
-            future=Case(
-                When(session__starts_at__gt=now, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
+        .annotate(month=TruncMonth("session__starts_at", tzinfo=zone, output_field=DateField()))
         .order_by()
-        .values("participant_id", "month", "status", "session__status", "future")
-        .annotate(n=Count("pk"))
+        .values("participant_id", "month")
+        .annotate(
+            cancelled=Count("pk", filter=cancelled),
+            attended=Count("pk", filter=~cancelled & Q(status=AttendanceStatus.PRESENT)),
+            absent=Count("pk", filter=~cancelled & Q(status=AttendanceStatus.ABSENT)),
+            excused=Count("pk", filter=~cancelled & Q(status=AttendanceStatus.EXCUSED)),
+            upcoming=Count("pk", filter=unrecorded & Q(session__starts_at__gt=now)),
+            not_recorded=Count("pk", filter=unrecorded & Q(session__starts_at__lte=now)),
+        )
     )
-    counts: dict[tuple[int, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        month = timezone.localtime(row["month"], zone).date()
-        bucket = counts[(row["participant_id"], month)]
-        if row["session__status"] == SessionStatus.CANCELLED:
-            bucket["cancelled"] += row["n"]
-        elif row["status"] == AttendanceStatus.PRESENT:
-            bucket["attended"] += row["n"]
-        elif row["status"] == AttendanceStatus.ABSENT:
-            bucket["absent"] += row["n"]
-        elif row["status"] == AttendanceStatus.EXCUSED:
-            bucket["excused"] += row["n"]
-        elif row["future"]:
-            bucket["upcoming"] += row["n"]
-        else:
-            bucket["not_recorded"] += row["n"]
-    return counts
+    return {(row.pop("participant_id"), row.pop("month")): row for row in rows}
 
 
 def cadence_rows(
@@ -208,14 +204,15 @@ def cadence_rows(
     people = list(_participants(region_ids, months, active_now=active_now))
     counts = _counts([p.pk for p in people], months, now)
     goal = settings.SUPERVISION_SESSIONS_PER_MONTH
+    month_ends = [_month_end(month) for month in months]
     rows = []
     for person in people:
         row = Row(participant=person)
-        for month in months:
+        for month, month_end in zip(months, month_ends, strict=True):
             row.cells.append(
                 Cell(
                     month=month,
-                    expected=any(placement_covers(p, month) for p in person.cadence_placements),
+                    expected=any(_covers(p, month, month_end) for p in person.cadence_placements),
                     current=month == this_month,
                     goal=goal,
                     **counts.get((person.pk, month), {}),

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,6 +23,8 @@ from ..models import SupervisionGroup
 
 # This month and the six before it.
 CADENCE_MONTHS = 7
+# Peer supporters per page of the grid.
+GRID_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,17 @@ STATE_LOOKS = {
 
 
 def _display_cell(cell: Cell) -> dict:
+    # The cell's words are put together here, once per cell, rather than by template tags:
+    # a large region's grid has thousands of cells.
+    tally = _("%(attended)s of %(goal)s") % {"attended": cell.attended, "goal": cell.goal}
+    if cell.upcoming:
+        tally += ", " + _("%(upcoming)s to come") % {"upcoming": cell.upcoming}
     return {
         "cell": cell,
+        "month_key": f"{cell.month:%Y-%m}",
         "state": cell.state,
         "look": STATE_LOOKS[cell.state],
+        "tally": tally,
         "reasons": cell.reason_texts(),
     }
 
@@ -53,7 +63,7 @@ def _group_names(rows: list[Row]) -> dict[int, list[str]]:
     """The active supervision groups each person is in (one query for everyone)."""
     memberships = (
         SupervisionGroup.members.through.objects.filter(
-            participant_id__in=[row.participant.pk for row in rows],
+            participant_id__in={row.participant.pk for row in rows},
             supervisiongroup__active=True,
         )
         .order_by("supervisiongroup__name")
@@ -81,16 +91,27 @@ def cadence(request):
     now = timezone.now()
     months = month_starts(timezone.localdate(now), CADENCE_MONTHS)
     rows = cadence_rows(region_ids, months, now=now)
-    groups = _group_names(rows)
+    # Everyone counts in the trend and the list of who falls short; the grid shows a page.
+    page = Paginator(rows, GRID_PAGE_SIZE).get_page(request.GET.get("page"))
+    short_rows = [row for row in rows if row.current.state == CellState.SHORT]
+    groups = _group_names([*page, *short_rows])
     grid = [
         {
             "participant": row.participant,
             "groups": groups.get(row.participant.pk, []),
             "cells": [_display_cell(cell) for cell in row.cells],
         }
-        for row in rows
+        for row in page
     ]
-    short_now = [line for line in grid if line["cells"][-1]["state"] == CellState.SHORT]
+    short_now = [
+        {
+            "participant": row.participant,
+            "groups": groups.get(row.participant.pk, []),
+            "current": row.current,
+            "reasons": row.current.reason_texts(),
+        }
+        for row in short_rows
+    ]
     per_month = trend(rows, months)
     chart = percent_bar_chart(
         title=_("Share of peer supporters meeting the supervision goal, per month"),
@@ -105,6 +126,7 @@ def cadence(request):
             "region": region,
             "months": months,
             "grid": grid,
+            "page": page,
             "short_now": short_now,
             "trend": per_month,
             "chart": chart,
