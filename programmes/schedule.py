@@ -6,14 +6,16 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import lru_cache
 
-import holidays
-
 # Public holidays plus the de facto days off (Midsummer Eve, Christmas Eve, New Year's Eve).
 HOLIDAY_CATEGORIES = ("public", "de_facto")
 
 
 @lru_cache(maxsize=32)
 def _holidays_of_year(year: int) -> frozenset[dt.date]:
+    # Imported here: loading the holidays package peaks at ~20 MB (every country's
+    # calendars), which a process that never plans a date (an export worker) need not pay.
+    import holidays
+
     calendar = holidays.Sweden(years=year, include_sundays=False, categories=HOLIDAY_CATEGORIES)
     return frozenset(calendar.keys())
 
@@ -23,6 +25,8 @@ def is_day_off(day: dt.date) -> bool:
 
 
 def holiday_name(day: dt.date, language: str = "sv") -> str | None:
+    import holidays
+
     calendar = holidays.Sweden(
         years=day.year,
         include_sundays=False,

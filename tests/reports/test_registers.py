@@ -360,6 +360,30 @@ def test_text_that_looks_like_a_formula_stays_text(coordinator, stockholm):
     assert rows[1][0] == '\'=HYPERLINK("http://evil")'
 
 
+def test_the_file_has_bold_headers_frozen_under_them_and_dates_as_dates():
+    """The worker's own .xlsx writer, read back with openpyxl: the title made a legal
+    sheet name, bold headers, the pane frozen under them, dates with the yyyy-mm-dd format,
+    numbers as numbers, text escaped and characters XML cannot hold dropped."""
+    stream = io.BytesIO()
+    rows = iter([["Tova <&> \x01Trainee", dt.date(2026, 3, 4), 5, None, True]])
+
+    written = registers.write_workbook(
+        stream,
+        "Cohorts: with/attendance",
+        registers.SheetContent(headers=["Name", "Day", "Count", "Empty", "Flag"], rows=rows),
+    )
+
+    assert written == 1
+    sheet = load_workbook(stream).active
+    assert sheet.title == "Cohorts  with attendance"
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+    name, day, count, empty, flag = sheet[2]
+    assert (name.value, name.font.b) == ("Tova <&> Trainee", False)
+    assert (day.value, day.number_format) == (dt.datetime(2026, 3, 4), "yyyy-mm-dd")
+    assert (count.value, empty.value, flag.value) == (5, None, True)
+
+
 @pytest.mark.parametrize("key", SHEET_KEYS)
 def test_building_a_sheet_costs_the_same_queries_whatever_the_rows(
     key, coordinator, unit_manager, supervisor, stockholm, world
