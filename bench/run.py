@@ -484,7 +484,7 @@ def seq_scan_figures(pages, heaviest: list[str], out: Path | None, smoke: bool) 
         result = explain_page(page, sizes, write_to, repeat=0)
         count = len(result.seq_scans)
         note = seq_scan_text(result.seq_scans)
-        if write_to is not None:
+        if write_to is not None and not smoke:
             note += f"; plans in {display_path(result.report_path)}"
         if smoke:
             figures.append(
