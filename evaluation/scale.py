@@ -113,11 +113,15 @@ class SurveyBuilder:
             ]
             self.last_step[wave.pk] = max(0, len(survey_pages(wave)) - 1)
 
+    def opening_day(self, wave_key: str, anchor_date: dt.date) -> dt.date:
+        wave = self.waves[wave_key]
+        if wave.anchor == Anchor.CUSTOM:
+            return wave.opens_on
+        return anchor_date + relativedelta(months=wave.offset_months)
+
     def invite(self, wave_key: str, anchor_date: dt.date, anchor_key: str, region: int, **who):
         wave = self.waves[wave_key]
-        day = anchor_date + relativedelta(months=wave.offset_months)
-        if wave.anchor == Anchor.CUSTOM:
-            day = wave.opens_on
+        day = self.opening_day(wave_key, anchor_date)
         if day < self.opened or day > self.plan.today + dt.timedelta(days=20):
             return
         opens = at_opening_time(day)
@@ -185,13 +189,15 @@ class SurveyBuilder:
             for w in plans:
                 if not w.placements or w.ready_on is None:
                     continue
-                days = {
-                    STAFF_BEFORE: w.ready_on + dt.timedelta(days=7),
-                    STAFF_6: w.ready_on + dt.timedelta(days=30 + 183),
+                # The events the waves count from: readiness met, the first placement's
+                # start (a month later), and none for the custom wave.
+                anchors = {
+                    STAFF_BEFORE: w.ready_on,
+                    STAFF_6: w.ready_on + dt.timedelta(days=30),
                     SERVICE_USER_WAVE: plan.today,
                 }
-                for wave_key, day in days.items():
-                    if rng.random() < 0.5:
+                for wave_key, day in anchors.items():
+                    if self.opening_day(wave_key, day) > plan.today or rng.random() < 0.5:
                         continue
                     before = len(self.invitations)
                     size = rng.randint(8, 20)
@@ -244,9 +250,8 @@ class SurveyBuilder:
             if not opened:
                 inv["status"] = InvitationStatus.PENDING
             elif in_window:
-                inv["status"] = rng.choice(
-                    (InvitationStatus.PENDING, InvitationStatus.PENDING, InvitationStatus.STARTED)
-                )
+                started = rng.random() < 0.15
+                inv["status"] = InvitationStatus.STARTED if started else InvitationStatus.PENDING
             elif inv.get("ended") and inv["ended"] < inv["closes"].date():
                 inv["status"] = InvitationStatus.CANCELLED
             elif inv.get("code"):
@@ -268,7 +273,7 @@ class SurveyBuilder:
             SlipBatch,
             ["id", "wave", "workplace", "size", "created_by", "created_at", "pdf"],
             (
-                (pk, *batch[:4], batch[4], "")
+                (pk, *batch[:4], min(batch[4], now), "")
                 for pk, batch in zip(batch_ids, self.batches, strict=True)
             ),
         )
@@ -315,7 +320,7 @@ class SurveyBuilder:
                     min(moment + dt.timedelta(days=2), now) if status == "withdrawn" else None,
                     status == "withdrawn",
                     PLACEMENT_ENDED_REASON if status == "cancelled" else "",
-                    opens - dt.timedelta(days=1),
+                    min(opens - dt.timedelta(days=1), now),
                 )
             )
             if status == "completed":

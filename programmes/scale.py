@@ -300,29 +300,36 @@ class ProgrammeBuilder:
         for _ in range(size):
             self._trainee(region, coordinator, pk, kind, start, end, sessions)
         for _ in range(waitlisted):
-            person = self._accepted(region, start)
-            self._enrolment(person, pk, end, EnrolmentStatus.WAITLISTED, start)
+            person, enrolled_on = self._accepted(region, start)
+            self._enrolment(person, pk, EnrolmentStatus.WAITLISTED, enrolled_on)
         if kind == "closed":
             for _ in range(self.rng.choice((0, 1, 1, 2))):
                 self._leaver(region, coordinator, pk, start, end, sessions)
 
-    def _accepted(self, region: RegionPlan, start: dt.date) -> PersonPlan:
-        applied = start - dt.timedelta(days=self.rng.randint(60, 120))
-        person = self.person(region, applied)
-        self.interview(person, applied + dt.timedelta(days=self.rng.randint(10, 25)))
-        person.step(S.ACCEPTED, start - dt.timedelta(days=self.rng.randint(14, 35)))
-        return person
+    def _accepted(self, region: RegionPlan, start: dt.date) -> tuple[PersonPlan, dt.date]:
+        """An applicant accepted for the cohort starting on ``start``, and the day they are
+        enrolled: a week or so before it starts, or lately for a cohort still to come."""
+        rng = self.rng
+        enrolled_on = start - dt.timedelta(days=rng.randint(5, 12))
+        if enrolled_on >= self.today:
+            enrolled_on = self.today - dt.timedelta(days=rng.randint(2, 20))
+        accepted_on = enrolled_on - dt.timedelta(days=rng.randint(3, 20))
+        interviewed_on = accepted_on - dt.timedelta(days=rng.randint(3, 15))
+        person = self.person(region, interviewed_on - dt.timedelta(days=rng.randint(10, 40)))
+        self.interview(person, interviewed_on)
+        person.step(S.ACCEPTED, accepted_on)
+        return person, enrolled_on
 
-    def _enrolment(self, person, cohort, end, status, start) -> int:
+    def _enrolment(self, person, cohort, status, enrolled_on) -> int:
         (pk,) = self.plan.bulk.reserve_ids(Enrolment, 1)
-        enrolled_at = aware(start - dt.timedelta(days=self.rng.randint(5, 12)))
+        enrolled_at = aware(enrolled_on, 14)
         self.enrolment_rows.append([pk, cohort, person, status, enrolled_at, None])
         return pk
 
     def _trainee(self, region, coordinator, cohort, kind, start, end, sessions) -> None:
-        person = self._accepted(region, start)
-        enrolment = self._enrolment(person, cohort, end, EnrolmentStatus.ENROLLED, start)
-        person.step(S.TRAINEE, start - dt.timedelta(days=self.rng.randint(1, 4)))
+        person, enrolled_on = self._accepted(region, start)
+        enrolment = self._enrolment(person, cohort, EnrolmentStatus.ENROLLED, enrolled_on)
+        person.step(S.TRAINEE, enrolled_on)
         at_risk = kind == "running" and self.rng.random() < 0.08
         absences = (
             set(self.rng.sample(SPARE_DAYS, k=self.rng.choice((0, 0, 0, 1, 1, 2))))
@@ -346,9 +353,9 @@ class ProgrammeBuilder:
         person.peer = (certified_on, end, enrolment, cohort)
 
     def _leaver(self, region, coordinator, cohort, start, end, sessions) -> None:
-        person = self._accepted(region, start)
-        enrolment = self._enrolment(person, cohort, end, EnrolmentStatus.WITHDRAWN, start)
-        person.step(S.TRAINEE, start - dt.timedelta(days=2))
+        person, enrolled_on = self._accepted(region, start)
+        enrolment = self._enrolment(person, cohort, EnrolmentStatus.WITHDRAWN, enrolled_on)
+        person.step(S.TRAINEE, enrolled_on)
         stayed = self.rng.randint(2, 6)
         for session_id, _number, date in sessions[:stayed]:
             self._attend(session_id, enrolment, coordinator, date, self.rng.random() < 0.3)
@@ -431,9 +438,10 @@ class ProgrammeBuilder:
         for person, pk in zip(self.people, ids, strict=True):
             person.pk = pk
         peers = [p for p in self.people if p.peer is not None]
+        # Each peer supporter got their account when they were enrolled.
         user_ids = plan.add_users(
             [(p.name, p.email, p.language) for p in peers],
-            plan.now - dt.timedelta(days=400),
+            [aware(self._enrolled_on(p)) for p in peers],
         )
         for person, user_id in zip(peers, user_ids, strict=True):
             person.user_id = user_id
@@ -630,6 +638,10 @@ class ProgrammeBuilder:
                     last_change=person.path[-1][2],
                 )
             )
+
+    @staticmethod
+    def _enrolled_on(person: PersonPlan) -> dt.date:
+        return next(day for _before, to, day, *_rest in person.path if to == S.TRAINEE)
 
     @staticmethod
     def _outcome(person: PersonPlan) -> str:

@@ -202,7 +202,7 @@ def build(plan: Plan) -> None:
                             "",
                             recorded_at,
                             user,
-                            recorded_at + dt.timedelta(days=1) if confirmed else None,
+                            min(recorded_at + dt.timedelta(days=1), now) if confirmed else None,
                             rng.randint(3, 5) if confirmed else None,
                             "",
                         )

@@ -27,7 +27,7 @@ from django.db import connection
 
 from peersupport.accounts.models import Role
 from peersupport.accounts.scale import Plan, RegionPlan, apportion, aware
-from programmes.models import ParticipantStatus, StatusChange
+from programmes.models import LeavingReason, ParticipantStatus, StatusChange
 
 from .models import (
     Employer,
@@ -67,33 +67,11 @@ ORGANISATIONS = {
     Principal.USER_ASSOCIATION: "Brukarföreningen i {district}",
     Principal.OTHER: "Stiftelsen Mötesplats {district}",
 }
-DISTRICTS = [
-    "Norra",
-    "Södra",
-    "Östra",
-    "Västra",
-    "Centrum",
-    "Hamnen",
-    "Backen",
-    "Dalen",
-    "Skogen",
-    "Ängen",
-    "Åsen",
-    "Viken",
-    "Näset",
-    "Holmen",
-    "Udden",
-    "Strand",
-    "Berga",
-    "Lunden",
-    "Torget",
-    "Källan",
-    "Ekbacken",
-    "Björkhagen",
-    "Tallbacken",
-    "Solhem",
-    "Stenhamra",
-]
+DISTRICTS = (  # noqa: SIM905 - a list of words reads best as words
+    "Norra Södra Östra Västra Centrum Hamnen Backen Dalen Skogen Ängen Åsen Viken Näset "
+    "Holmen Udden Strand Berga Lunden Torget Källan Ekbacken Björkhagen Tallbacken Solhem "
+    "Stenhamra"
+).split()
 END_REASONS = {
     PlacementEndReason.PERIOD_ENDED: "Den avtalade perioden tog slut.",
     PlacementEndReason.OTHER_WORK_OR_STUDIES: "Har fått ett annat arbete.",
@@ -120,6 +98,11 @@ KINDS = [
 ]
 GROUP_KINDS = {SessionKind.GROUP_ACTIVITY, SessionKind.STUDY_CIRCLE}
 CODE_LETTERS = "ABCDEFGHJKLMNPRSTUVXYZ"
+PATH_ENDINGS = {
+    LeavingReason.NO_PLACEMENT: "Ingen placering blev av.",
+    LeavingReason.WORK_OR_STUDIES: "Har fått ett annat arbete.",
+    LeavingReason.PERSONAL: "Har flyttat från regionen.",
+}
 
 
 @dataclass
@@ -259,6 +242,7 @@ class WorkplaceBuilder:
     def build_placements(self, peers) -> None:
         rng, today = self.rng, self.today
         eligible = [peer for peer in peers if peer.certified_on is not None]
+        self.eligible = eligible
         by_peer: dict[int, list[PlacementPlan]] = {}
         # The first certified peer supporter of each region is placed now, however small
         # the seed: every region has a placement to show.
@@ -273,26 +257,33 @@ class WorkplaceBuilder:
             start = peer.certified_on + dt.timedelta(days=wait)
             chain = []
             while True:
-                months = rng.randint(4, 20)
-                end = start + relativedelta(months=months)
+                end = start + relativedelta(months=rng.randint(3, 14))
                 if start > today:
                     status = rng.choice((PlacementStatus.PROPOSED, PlacementStatus.AGREED))
                     chain.append(self._placement(peer, start, None, status))
                     break
-                if end >= today or peer.participant in sure or rng.random() < 0.35:
+                if end >= today or peer.participant in sure or rng.random() < 0.2:
                     chain.append(self._placement(peer, start, None, PlacementStatus.ACTIVE))
                     break
                 chain.append(self._placement(peer, start, end, PlacementStatus.ENDED))
-                if rng.random() < 0.35:
+                if rng.random() < 0.3:
                     break
                 start = end + dt.timedelta(days=rng.randint(7, 60))
             by_peer[peer.participant] = chain
         target = self.plan.count(2500)
         count = sum(len(chain) for chain in by_peer.values())
+        # Short of the placements asked for: some whose post ended have started a new one,
+        # and some hold a second part-time post beside the first (a fifth at most).
+        between = [chain for chain in by_peer.values() if chain[-1].status == "ended"]
+        rng.shuffle(between)
+        for chain in between[: max(0, target - count)]:
+            start = chain[-1].end + dt.timedelta(days=rng.randint(14, 90))
+            status = PlacementStatus.ACTIVE if start <= today else PlacementStatus.AGREED
+            chain.append(self._placement(chain[-1].peer, start, None, status))
+            count += 1
         active = [chain[-1] for chain in by_peer.values() if chain[-1].status == "active"]
         rng.shuffle(active)
-        # Some hold a second part-time post beside the first.
-        for first in active[: max(0, target - count)]:
+        for first in active[: min(max(0, target - count), len(active) // 5)]:
             start = first.start + dt.timedelta(
                 days=rng.randint(20, max(21, (today - first.start).days))
             )
@@ -354,7 +345,9 @@ class WorkplaceBuilder:
             placement.pk = next(ids)
             placement.workplace.placements += 1
             first = placement.workplace.ready_on
-            ready_on = placement.start - dt.timedelta(days=30)
+            ready_on = min(
+                placement.start - dt.timedelta(days=30), self.today - dt.timedelta(days=14)
+            )
             placement.workplace.ready_on = min(first, ready_on) if first else ready_on
         self.placements = placements
 
@@ -463,13 +456,15 @@ class WorkplaceBuilder:
         )
 
     def write_placements(self) -> None:
-        rng = self.rng
+        rng, now = self.rng, self.plan.now
         tasks = Task.values
         rows = []
         for p in self.placements:
             coordinator = rng.choice(p.peer.region.coordinators)
             manager = rng.choice(p.workplace.managers)
             agreed = p.status != PlacementStatus.PROPOSED
+            # Proposed a month before the start, or lately for one still to come.
+            proposed = min(aware(p.start - dt.timedelta(days=30)), now - dt.timedelta(days=3))
             rows.append(
                 (
                     p.pk,
@@ -481,13 +476,13 @@ class WorkplaceBuilder:
                     p.end,
                     json.dumps(rng.sample(tasks, k=rng.randint(2, 4))),
                     p.status,
-                    aware(p.start - dt.timedelta(days=20)),
+                    proposed + dt.timedelta(days=1),
                     coordinator,
-                    aware(p.start - dt.timedelta(days=15)) if agreed else None,
+                    proposed + dt.timedelta(days=2) if agreed else None,
                     manager if agreed else None,
                     p.ended_reason,
                     p.ended_category,
-                    aware(p.start - dt.timedelta(days=30)),
+                    proposed,
                 )
             )
         self.plan.bulk.copy(
@@ -580,23 +575,32 @@ class WorkplaceBuilder:
             days = max(0, (last - first).days + 1)
             peer = p.peer.participant
             if peer not in intensity:
-                intensity[peer] = math.exp(rng.gauss(0, 0.9))
+                intensity[peer] = min(6.0, max(0.15, math.exp(rng.gauss(0, 0.9))))
             spans.append((first, days))
             weights.append(days * intensity[peer])
         counts = apportion(self.plan.count(250_000), weights) if logged else []
         kinds = [kind for kind, _w in KINDS]
         kind_weights = [w for _k, w in KINDS]
         themes = Theme.values
+        # The smallest regions had two months without any support logged.
+        months = sorted({(d.year, d.month) for d in _days(window_start, today)})[1:-1]
+        region_empty = {
+            region.pk: set(rng.sample(months, k=2))
+            for region in self.plan.regions
+            if region.weight < 1.6
+        }
 
         def rows():
             for p, (first, days), count in zip(logged, spans, counts, strict=True):
                 if not count or not days:
                     continue
+                # Most peer supporters have a month or two without any session.
                 empty = {
-                    (first + dt.timedelta(days=d)).month
+                    ((first + dt.timedelta(days=d)).year, (first + dt.timedelta(days=d)).month)
                     for d in range(0, days, 30)
                     if rng.random() < 0.07
-                }
+                } | region_empty.get(p.peer.region.pk, set())
+                allowed = None
                 codes = [
                     f"{rng.choice(CODE_LETTERS)}{rng.choice(CODE_LETTERS)}{rng.randint(10, 99)}"
                     for _ in range(rng.randint(3, 25))
@@ -606,11 +610,19 @@ class WorkplaceBuilder:
                 for kind in chosen_kinds:
                     for _attempt in range(6):
                         day = first + dt.timedelta(days=rng.randrange(days))
-                        if day.month in empty:
+                        if (day.year, day.month) in empty:
                             continue
                         if day.month == 7 and rng.random() < 0.7:
                             continue
                         break
+                    else:
+                        if allowed is None:
+                            allowed = [
+                                d
+                                for d in _days(first, first + dt.timedelta(days=days - 1))
+                                if (d.year, d.month) not in empty
+                            ] or [first]
+                        day = rng.choice(allowed)
                     group = kind in GROUP_KINDS
                     logged_at = min(aware(day, rng.randint(12, 20), rng.randint(0, 59)), now)
                     yield (
@@ -644,39 +656,51 @@ class WorkplaceBuilder:
         )
 
     def write_paths(self) -> None:
-        """Placed when a placement starts, back to certified when the last one ends, and
-        alumni some months later for some."""
+        """Placed when a placement starts, back to certified when the last one ends; some
+        months later, alumni for some, and some never placed have left the programme."""
         rng, today = self.rng, self.today
         changes, finals = [], []
-        for chain in self.chains.values():
-            peer = chain[0].peer
+        long_ago = today - dt.timedelta(days=200)
+        for peer in self.eligible:
+            chain = self.chains.get(peer.participant, [])
             status, last = S.CERTIFIED, peer.last_change
             events = []
             for p in chain:
                 if p.status in (PlacementStatus.ACTIVE, "ended"):
-                    events.append((p.start, 1, p))
+                    events.append((p.start, 1))
                 if p.status == "ended":
-                    events.append((p.end, -1, p))
-            events.sort(key=lambda e: (e[0], e[1]))
+                    events.append((p.end, -1))
+            events.sort()
             running = 0
-            for day, delta, _p in events:
+            for day, delta in events:
                 running += delta
                 if delta == 1 and status != S.PLACED:
-                    changes.append((peer.participant, status, S.PLACED, day, None))
+                    changes.append((peer.participant, status, S.PLACED, day, None, "", None))
                     status, last = S.PLACED, day
                 elif delta == -1 and running == 0:
-                    changes.append((peer.participant, status, S.CERTIFIED, day, None))
+                    changes.append((peer.participant, status, S.CERTIFIED, day, None, "", None))
                     status, last = S.CERTIFIED, day
-            if (
-                status == S.CERTIFIED
-                and last < today - dt.timedelta(days=200)
-                and rng.random() < 0.4
-            ):
+            waiting = any(p.status in ("proposed", "agreed") for p in chain)
+            if status == S.CERTIFIED and last < long_ago and not waiting:
                 day = last + dt.timedelta(days=rng.randint(120, 190))
-                changes.append(
-                    (peer.participant, status, S.ALUMNI, day, rng.choice(peer.region.coordinators))
-                )
-                status, last = S.ALUMNI, day
+                coordinator = rng.choice(peer.region.coordinators)
+                if not chain and rng.random() < 0.3:
+                    category = rng.choice(list(PATH_ENDINGS))
+                    changes.append(
+                        (
+                            peer.participant,
+                            status,
+                            S.LEFT,
+                            day,
+                            coordinator,
+                            PATH_ENDINGS[category],
+                            category,
+                        )
+                    )
+                    status, last = S.LEFT, day
+                elif rng.random() < 0.4:
+                    changes.append((peer.participant, status, S.ALUMNI, day, coordinator, "", None))
+                    status, last = S.ALUMNI, day
             finals.append((status, aware(last, 11), peer.participant))
         self.plan.bulk.copy(
             StatusChange,
@@ -689,7 +713,10 @@ class WorkplaceBuilder:
                 "reason",
                 "reason_category",
             ],
-            ((pk, before, to, aware(day, 11), by, "", None) for pk, before, to, day, by in changes),
+            (
+                (pk, before, to, aware(day, 11), by, reason, category)
+                for pk, before, to, day, by, reason, category in changes
+            ),
         )
         with connection.cursor() as cursor:
             cursor.executemany(
@@ -697,6 +724,10 @@ class WorkplaceBuilder:
                 "WHERE id = %s",
                 finals,
             )
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def build(plan: Plan) -> None:

@@ -72,138 +72,23 @@ REGIONS: list[tuple[str, str, float]] = [
 ]
 NATIONAL_RESEARCHERS = 4
 
-FIRST_NAMES = [
-    "Anna",
-    "Eva",
-    "Maria",
-    "Karin",
-    "Sara",
-    "Lena",
-    "Emma",
-    "Kerstin",
-    "Ingrid",
-    "Malin",
-    "Linnea",
-    "Elin",
-    "Hanna",
-    "Johanna",
-    "Ida",
-    "Sofia",
-    "Amanda",
-    "Fatima",
-    "Amira",
-    "Leila",
-    "Nour",
-    "Elsa",
-    "Maja",
-    "Alva",
-    "Astrid",
-    "Ebba",
-    "Greta",
-    "Sanna",
-    "Tove",
-    "Vera",
-    "Erik",
-    "Lars",
-    "Karl",
-    "Anders",
-    "Johan",
-    "Per",
-    "Nils",
-    "Mikael",
-    "Jan",
-    "Hans",
-    "Peter",
-    "Olof",
-    "Fredrik",
-    "Daniel",
-    "Oskar",
-    "Emil",
-    "Gustav",
-    "Viktor",
-    "Jonas",
-    "Samir",
-    "Ali",
-    "Omar",
-    "Yusuf",
-    "Elias",
-    "Hugo",
-    "Axel",
-    "Isak",
-    "Leo",
-    "Noah",
-    "Arvid",
-]
-LAST_NAMES = [
-    "Andersson",
-    "Johansson",
-    "Karlsson",
-    "Nilsson",
-    "Eriksson",
-    "Larsson",
-    "Olsson",
-    "Persson",
-    "Svensson",
-    "Gustafsson",
-    "Pettersson",
-    "Jonsson",
-    "Jansson",
-    "Hansson",
-    "Bengtsson",
-    "Jönsson",
-    "Lindberg",
-    "Jakobsson",
-    "Magnusson",
-    "Olofsson",
-    "Lindström",
-    "Lindqvist",
-    "Lindgren",
-    "Berg",
-    "Axelsson",
-    "Bergström",
-    "Lundberg",
-    "Lind",
-    "Lundgren",
-    "Lundqvist",
-    "Mattsson",
-    "Berglund",
-    "Fredriksson",
-    "Sandberg",
-    "Henriksson",
-    "Forsberg",
-    "Sjöberg",
-    "Wallin",
-    "Engström",
-    "Eklund",
-    "Danielsson",
-    "Lundin",
-    "Håkansson",
-    "Björk",
-    "Bergman",
-    "Gunnarsson",
-    "Holm",
-    "Wikström",
-    "Samuelsson",
-    "Isaksson",
-    "Fransson",
-    "Bergqvist",
-    "Nyström",
-    "Holmberg",
-    "Arvidsson",
-    "Löfgren",
-    "Söderberg",
-    "Nyberg",
-    "Blomqvist",
-    "Claesson",
-    "Nordström",
-    "Mohammed",
-    "Ali",
-    "Hassan",
-    "Ahmed",
-    "Haddad",
-    "Okafor",
-    "Novak",
-]
+FIRST_NAMES = (  # noqa: SIM905 - a list of words reads best as words
+    "Anna Eva Maria Karin Sara Lena Emma Kerstin Ingrid Malin Linnea Elin Hanna Johanna "
+    "Ida Sofia Amanda Fatima Amira Leila Nour Elsa Maja Alva Astrid Ebba Greta Sanna Tove "
+    "Vera Erik Lars Karl Anders Johan Per Nils Mikael Jan Hans Peter Olof Fredrik Daniel "
+    "Oskar Emil Gustav Viktor Jonas Samir Ali Omar Yusuf Elias Hugo Axel Isak Leo Noah "
+    "Arvid"
+).split()
+LAST_NAMES = (  # noqa: SIM905 - a list of words reads best as words
+    "Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson "
+    "Gustafsson Pettersson Jonsson Jansson Hansson Bengtsson Jönsson Lindberg Jakobsson "
+    "Magnusson Olofsson Lindström Lindqvist Lindgren Berg Axelsson Bergström Lundberg "
+    "Lind Lundgren Lundqvist Mattsson Berglund Fredriksson Sandberg Henriksson Forsberg "
+    "Sjöberg Wallin Engström Eklund Danielsson Lundin Håkansson Björk Bergman Gunnarsson "
+    "Holm Wikström Samuelsson Isaksson Fransson Bergqvist Nyström Holmberg Arvidsson "
+    "Löfgren Söderberg Nyberg Blomqvist Claesson Nordström Mohammed Ali Hassan Ahmed "
+    "Haddad Okafor Novak"
+).split()
 
 
 def scaled(count: float, factor: float, minimum: int = 0) -> int:
@@ -362,9 +247,16 @@ class Plan:
                 self._tokens.add(value)
                 return value
 
-    def add_users(self, people: Sequence[tuple[str, str, str]], joined: dt.datetime) -> list[int]:
-        """Accounts for ``(full_name, email, language)`` with verified addresses; their ids."""
+    def add_users(
+        self,
+        people: Sequence[tuple[str, str, str]],
+        joined: dt.datetime | Sequence[dt.datetime],
+    ) -> list[int]:
+        """Accounts for ``(full_name, email, language)`` with verified addresses, joined on
+        ``joined`` (one moment for all, or one each); their ids."""
         ids = list(self.bulk.reserve_ids(User, len(people)))
+        if isinstance(joined, dt.datetime):
+            joined = [joined] * len(people)
         self.bulk.copy(
             User,
             [
@@ -380,8 +272,8 @@ class Plan:
                 "date_joined",
             ],
             (
-                (pk, self.password_hash, None, False, email, name, language, False, True, joined)
-                for pk, (name, email, language) in zip(ids, people, strict=True)
+                (pk, self.password_hash, None, False, email, name, language, False, True, at)
+                for pk, (name, email, language), at in zip(ids, people, joined, strict=True)
             ),
         )
         self.bulk.copy(
