@@ -270,6 +270,19 @@ def start_server(env: dict[str, str], workdir: Path) -> Server:
     raise BenchError(f"gunicorn did not answer /healthz within 60 s:\n{log.read_text()[-3000:]}")
 
 
+def drain(server: Server) -> None:
+    """Wait until gunicorn has worked off what the last wrk run left queued.
+
+    wrk stops after its duration, but the requests its connections had sent wait in the
+    listen backlog and are still served; the next page measured would wait behind them.
+    One /healthz per worker, sent together, comes back once both have reached it (twice:
+    one worker may answer both while the other finishes a slow page).
+    """
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for _ in range(2):
+            list(pool.map(lambda _: fetch(server.base_url + "/healthz"), range(2)))
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -667,7 +680,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 say(f"Database {name}: reused, migrating")
             checked(run_command(["migrate", "--noinput", "-v0"], dev_env)[0], "migrate")
-            if not args.reuse_db:
+            if args.reuse_db:
+                notes.append(f"Database {name} reused (--reuse-db): seed_scale was not run.")
+            else:
                 figures += seed(dev_env, factor, smoke, notes)
             result, seconds = collecting.result()
             checked(result, "collectstatic")
@@ -706,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
                 connections,
                 script,
             )
+            drain(server)
             problems = "" if result.clean else f"  FAILED: {result.problems()}"
             say(
                 f"{page.name:<28} {result.requests_per_s:8.1f} req/s  p50 {result.p50_ms:7.1f} ms"
@@ -714,6 +730,7 @@ def main(argv: list[str] | None = None) -> int:
             return result
 
         healthz = run_wrk(server.base_url + "/healthz", "", duration, connections, script)
+        drain(server)
         floor_before = load(floor)
         loads = {page.name: load(page) for page in others}
         floor_after = load(floor)
@@ -841,7 +858,15 @@ def row_total(env: dict[str, str]) -> int:
     return total
 
 
+def stop_on_signal(signum, frame):
+    """SIGTERM (and SIGINT, which a shell ignores in background jobs) end the run through
+    its ``finally``, so gunicorn is stopped too."""
+    raise SystemExit(128 + signum)
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGINT, stop_on_signal)
     try:
         sys.exit(main())
     except BenchError as error:
