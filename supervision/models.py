@@ -222,7 +222,17 @@ class SupervisionSession(models.Model):
         verbose_name = _("supervision session")
         verbose_name_plural = _("supervision sessions")
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["group", "starts_at"]), models.Index(fields=["starts_at"])]
+        indexes = [
+            models.Index(fields=["group", "starts_at"]),
+            models.Index(fields=["starts_at"]),
+            # Sessions still without attendance (the ones to come and the ones missing it):
+            # the supervisor's home, the to-do page and the list's filter look only at these.
+            models.Index(
+                fields=["starts_at"],
+                condition=Q(status="planned", attendance_recorded_at__isnull=True),
+                name="supervision_session_unrecorded",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(cancelled_reason=""),

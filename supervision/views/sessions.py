@@ -43,7 +43,6 @@ from ..permissions import (
     is_group_supervisor,
     notes_visible_to,
     own_attendances,
-    sessions_led_by,
     sessions_visible_to,
 )
 
@@ -54,6 +53,8 @@ NEXT_SESSIONS_SHOWN = 5
 # The supervisor's home lists at most this many sessions still missing attendance; the
 # session list (filtered on them) has the rest.
 MISSING_SHOWN = 20
+# The supervisor's home lists at most this many of their groups; the group list has all.
+GROUPS_SHOWN = 20
 
 
 # Supervisor's home ------------------------------------------------------------------------
@@ -64,13 +65,14 @@ def supervisor_home(request):
     """The groups the supervisor leads, their next sessions, and past sessions whose
     attendance nobody has recorded yet."""
     user = request.user
-    mine = sessions_led_by(user).select_related("group")
-    groups = (
-        groups_led_by(user)
-        .filter(active=True)
-        .annotate(member_count=Count("members"))
-        .order_by("name", "pk")
+    led = list(groups_led_by(user).annotate(member_count=Count("members")).order_by("name", "pk"))
+    # The sessions of the groups just read (what sessions_led_by selects), named by id: with
+    # the ids in the query PostgreSQL knows how many groups they are and reads the sessions
+    # in date order instead of every session of every group.
+    mine = SupervisionSession.objects.filter(group__in=[group.pk for group in led]).select_related(
+        "group"
     )
+    groups = [group for group in led if group.active]
     upcoming = list(
         mine.upcoming().with_attendance_counts().order_by("starts_at", "pk")[:NEXT_SESSIONS_SHOWN]
     )
@@ -79,7 +81,8 @@ def supervisor_home(request):
         request,
         "supervision/supervisor_home.html",
         {
-            "groups": groups,
+            "groups": groups[:GROUPS_SHOWN],
+            "more_groups": len(groups) > GROUPS_SHOWN,
             "upcoming": upcoming,
             "missing": missing[:MISSING_SHOWN],
             "more_missing": len(missing) > MISSING_SHOWN,

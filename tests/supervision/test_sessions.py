@@ -21,6 +21,7 @@ from supervision.models import (
     SupervisionSession,
     SupervisionTheme,
 )
+from supervision.views import sessions as sessions_views
 from tests.factories import (
     TEST_TOTP_SECRET,
     MembershipFactory,
@@ -148,6 +149,28 @@ def test_supervisor_home_leaves_out_another_supervisors_groups(
     assert list(response.context["groups"]) == []
     assert response.context["missing"] == []
     assert group.name not in html_of(response)
+
+
+def test_supervisor_home_shows_a_few_groups_and_links_to_them_all(
+    coordinator, supervisor, group, elias, client_for, monkeypatch
+):
+    """Beyond the first few active groups, the home links to the group list instead; a
+    group the supervisor no longer runs is not listed, nor are its sessions forgotten."""
+    monkeypatch.setattr(sessions_views, "GROUPS_SHOWN", 1)
+    second = supervision_group(coordinator, supervisor, [elias], name="Torsdagsgruppen")
+    ended = supervision_group(coordinator, supervisor, [elias], name="Avslutad grupp")
+    missing = one_session(coordinator, ended, TODAY - dt.timedelta(days=3))
+    actions.deactivate_group(actor=coordinator, group=ended, reason="Alla har gått vidare")
+
+    response = client_for(supervisor).get(reverse("supervision:supervisor_home"))
+
+    assert response.context["groups"] == [group]
+    assert 'id="more-groups"' in html_of(response)
+    assert response.context["missing"] == [missing]
+    monkeypatch.setattr(sessions_views, "GROUPS_SHOWN", 2)
+    response = client_for(supervisor).get(reverse("supervision:supervisor_home"))
+    assert response.context["groups"] == [group, second]
+    assert 'id="more-groups"' not in html_of(response)
 
 
 def test_home_page_leads_each_role_to_supervision(
