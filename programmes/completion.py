@@ -76,14 +76,27 @@ def progress_for(
     ``attendance_by_session`` maps a session id to this trainee's status;
     ``required_modules`` are the template's required modules.
     """
-    progress = Progress(
-        days_total=len(sessions), days_required=days_required(len(sessions), min_percent)
+    return _progress(
+        _modules_by_session(sessions), attendance_by_session, min_percent, required_modules
     )
+
+
+def _modules_by_session(sessions) -> list[tuple[int, set[int]]]:
+    return [(session.pk, {m.pk for m in session.modules.all()}) for session in sessions]
+
+
+def _progress(
+    modules_by_session: list[tuple[int, set[int]]],
+    attendance_by_session: dict,
+    min_percent: int,
+    required_modules,
+) -> Progress:
+    days = len(modules_by_session)
+    progress = Progress(days_total=days, days_required=days_required(days, min_percent))
     attended_modules: set[int] = set()
     still_possible: set[int] = set()
-    for session in sessions:
-        status = attendance_by_session.get(session.pk)
-        module_ids = {m.pk for m in session.modules.all()}
+    for session_id, module_ids in modules_by_session:
+        status = attendance_by_session.get(session_id)
         if status == AttendanceStatus.PRESENT:
             progress.present += 1
             attended_modules |= module_ids
@@ -117,16 +130,19 @@ def completion_rule(cohort) -> tuple[int, list]:
 
 def cohort_progress(cohort, sessions, enrolments, attendances) -> dict[int, Progress]:
     """Progress per enrolment id, from already-fetched rows (no queries of its own
-    beyond ``sessions``' prefetched modules and the template's modules)."""
+    beyond ``sessions``' prefetched modules and the template's modules). ``attendances``
+    may be model instances or rows with ``enrolment_id``, ``session_id`` and ``status``."""
     by_enrolment: dict[int, dict[int, str]] = {}
     for attendance in attendances:
         by_enrolment.setdefault(attendance.enrolment_id, {})[attendance.session_id] = (
             attendance.status
         )
     min_percent, required = completion_rule(cohort)
+    # Each course day's modules once, not once per trainee.
+    modules_by_session = _modules_by_session(sessions)
     return {
-        enrolment.pk: progress_for(
-            sessions, by_enrolment.get(enrolment.pk, {}), min_percent, required
+        enrolment.pk: _progress(
+            modules_by_session, by_enrolment.get(enrolment.pk, {}), min_percent, required
         )
         for enrolment in enrolments
     }

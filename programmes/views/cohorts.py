@@ -13,6 +13,8 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -367,15 +369,46 @@ def enrolment_withdraw(request, pk: int, enrolment_pk: int):
 # Attendance -------------------------------------------------------------------------------
 
 
+# A cell of the grid, made here rather than in the template: a cohort's grid has hundreds
+# of cells, and a dozen template lookups, escapes and a date filter per cell were most of
+# the page's time. The grid's script reads and changes this markup
+# (static/js/attendance-grid.js). Every part is escaped where it is made.
+CELL_HTML = (
+    '<td class="text-center"><button type="button" class="btn btn-sm attendance-cell {css}"'
+    ' disabled data-session="{session}" data-status="{status}" data-reason="{reason}"{title}>'
+    '<span class="attendance-abbreviation" aria-hidden="true">{abbreviation}</span>'
+    '<span class="visually-hidden"><span class="attendance-label">{label}</span>, '
+    '<span class="attendance-context">{context}</span></span></button></td>'
+)
+
+
 @dataclass
 class GridCell:
     session: CourseSession
     status: str
     reason: str
+    html: str = ""
 
     @property
     def state(self) -> CellState:
         return CELL_STATES[self.status]
+
+
+def _cell_html(state: dict, session_id: int, status: str, reason: str, context: str) -> str:
+    """``state``, ``context`` (which day and trainee) already escaped; ``reason`` not."""
+    reason = escape(reason) if reason else ""
+    return mark_safe(  # noqa: S308 – every part escaped here or by the caller
+        CELL_HTML.format(
+            css=state["css"],
+            session=session_id,
+            status=status,
+            reason=reason,
+            title=f' title="{reason}"' if reason else "",
+            abbreviation=state["abbreviation"],
+            label=f"{state['label']}: {reason}" if reason else state["label"],
+            context=context,
+        )
+    )
 
 
 @dataclass
@@ -388,6 +421,10 @@ class GridRow:
     def standing_css(self) -> str:
         return STANDING_CSS[self.progress.standing]
 
+    @property
+    def cells_html(self) -> str:
+        return mark_safe("".join(cell.html for cell in self.cells))  # noqa: S308 – safe parts
+
 
 def _grid_rows(cohort: Cohort) -> tuple[list[CourseSession], list[GridRow]]:
     """Trainees × course days with each trainee's standing, in a fixed number of queries."""
@@ -398,22 +435,32 @@ def _grid_rows(cohort: Cohort) -> tuple[list[CourseSession], list[GridRow]]:
     attendances = list(
         Attendance.objects.filter(
             session__cohort=cohort, enrolment__status=EnrolmentStatus.ENROLLED
-        ).only("enrolment_id", "session_id", "status", "reason")
+        ).values_list("enrolment_id", "session_id", "status", "reason", named=True)
     )
     progress = cohort_progress(cohort, sessions, enrolments, attendances)
     recorded = {(a.enrolment_id, a.session_id): a for a in attendances}
+    states = {
+        status: {
+            "css": state.css,
+            # str() first: escaping a lazy text gives a lazy result, translated at each use.
+            "abbreviation": escape(str(state.abbreviation)),
+            "label": escape(str(state.label)),
+        }
+        for status, state in CELL_STATES.items()
+    }
+    day_names = {session.pk: escape(date_format(session.date, "l j F")) for session in sessions}
     rows = []
     for enrolment in enrolments:
         cells = []
+        name = escape(enrolment.participant.full_name)
         for session in sessions:
             attendance = recorded.get((enrolment.pk, session.pk))
-            cells.append(
-                GridCell(
-                    session=session,
-                    status=attendance.status if attendance else "",
-                    reason=attendance.reason if attendance else "",
-                )
+            status = attendance.status if attendance else ""
+            reason = attendance.reason if attendance else ""
+            html = _cell_html(
+                states[status], session.pk, status, reason, f"{day_names[session.pk]}, {name}"
             )
+            cells.append(GridCell(session=session, status=status, reason=reason, html=html))
         rows.append(GridRow(enrolment=enrolment, progress=progress[enrolment.pk], cells=cells))
     return sessions, rows
 
