@@ -203,6 +203,10 @@ class ProgrammeBuilder:
         cohorts = apportion(max(self.plan.count(120), 2 * len(weights)), weights, minimum=2)
         cancelled_left = 2 if self.plan.count(120) >= 40 else 0
         ids = iter(self.plan.bulk.reserve_ids(Cohort, sum(cohorts)))
+        # Enough for every trainee, and each cohort's waiting list and leavers (4 at most).
+        self.enrolment_ids = iter(
+            self.plan.bulk.reserve_ids(Enrolment, sum(peers) + 4 * sum(cohorts))
+        )
         for region, region_peers, region_cohorts in zip(
             self.plan.regions, peers, cohorts, strict=True
         ):
@@ -321,7 +325,7 @@ class ProgrammeBuilder:
         return person, enrolled_on
 
     def _enrolment(self, person, cohort, status, enrolled_on) -> int:
-        (pk,) = self.plan.bulk.reserve_ids(Enrolment, 1)
+        pk = next(self.enrolment_ids)
         enrolled_at = aware(enrolled_on, 14)
         self.enrolment_rows.append([pk, cohort, person, status, enrolled_at, None])
         return pk

@@ -403,6 +403,11 @@ def build_calendar_feeds(plan: Plan) -> None:
     )
 
 
+def check_constraints_at_once() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
