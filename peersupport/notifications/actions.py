@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -115,7 +115,36 @@ class NoLongerWanted(Exception):
     """The kind says the message is no longer wanted (its ``still_wanted`` is false)."""
 
 
-def _send(notification: Notification) -> None:
+class _Mailer:
+    """One connection to the mail server for a whole sweep, not one per message (with SMTP
+    each is a TCP and TLS handshake and a login): opened for the first message, opened
+    again after a failed one (the server may have dropped it), closed at the end."""
+
+    def __init__(self) -> None:
+        self._connection = None
+
+    def send(self, message: EmailMessage) -> None:
+        if self._connection is None:
+            self._connection = get_connection(fail_silently=False)
+            self._connection.open()
+        message.connection = self._connection
+        try:
+            message.send(fail_silently=False)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            connection.close()
+        except Exception as error:
+            logger.warning("Closing the mail connection failed: %s", error)
+
+
+def _send(notification: Notification, mailer: _Mailer) -> None:
     if notification.subject is None:
         raise SubjectGone("The subject of this notification no longer exists; not sent.")
     still_wanted = get_kind(notification.kind).still_wanted
@@ -126,7 +155,7 @@ def _send(notification: Notification) -> None:
         )
     subject_line, body = render_notification(notification)
     email, _language = address_of(notification)
-    EmailMessage(subject=subject_line, body=body, to=[email]).send(fail_silently=False)
+    mailer.send(EmailMessage(subject=subject_line, body=body, to=[email]))
     notification.title = subject_line[:200]
 
 
@@ -140,6 +169,14 @@ def dispatch_due_notifications(*, limit: int = 500, now: datetime | None = None)
     its subject there serialises with a change to it committing at the same time.
     ``now`` sends what is due by then (tests "travel" in time with it).
     """
+    mailer = _Mailer()
+    try:
+        return _dispatch(mailer, limit=limit, now=now)
+    finally:
+        mailer.close()
+
+
+def _dispatch(mailer: _Mailer, *, limit: int, now: datetime | None) -> int:
     sent = 0
     for _ in range(limit):
         with transaction.atomic():
@@ -155,7 +192,7 @@ def dispatch_due_notifications(*, limit: int = 500, now: datetime | None = None)
             try:
                 # A savepoint, so a database error while rendering can still be recorded.
                 with transaction.atomic():
-                    _send(notification)
+                    _send(notification, mailer)
             except (SubjectGone, NoLongerWanted) as error:
                 _give_up(notification, error)
             except Exception as error:

@@ -77,8 +77,10 @@ class Notification(models.Model):
             ),
         ]
         indexes = [
+            # In the dispatcher's claiming order (due, then id): a claim reads the first
+            # row it may lock, not every due row sorted (reminders share their due time).
             models.Index(
-                fields=["due_at"],
+                fields=["due_at", "id"],
                 name="notification_pending_due",
                 condition=Q(sent_at__isnull=True, failed_at__isnull=True),
             ),
