@@ -10,10 +10,23 @@ within the period. Every count becomes a table through ``peersupport.reports.fig
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +44,6 @@ from peersupport.reports.registry import (
     register_section,
 )
 
-from .aggregates import SessionAggregates
 from .models import (
     FULL_TIME_HOURS,
     Employer,
@@ -41,7 +53,6 @@ from .models import (
     ReadinessConfirmation,
     ReadinessItem,
     ReviewRespondent,
-    ReviewResponse,
     SessionKind,
     StaffTraining,
     SupportSession,
@@ -287,12 +298,9 @@ def active_on(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-def _answered_at(respondent: str) -> Subquery:
-    return Subquery(
-        ReviewResponse.objects.filter(review=OuterRef("pk"), respondent=respondent).values(
-            "submitted_at"
-        )[:1]
-    )
+def _response(respondent: str) -> FilteredRelation:
+    """A review's response from ``respondent`` (one at most), joined."""
+    return FilteredRelation("responses", condition=Q(responses__respondent=respondent))
 
 
 def review_counts(scope: ReportScope, day: dt.date) -> dict[int, tuple[int, int]]:
@@ -306,8 +314,10 @@ def review_counts(scope: ReportScope, day: dt.date) -> dict[int, tuple[int, int]
     rows = (
         FollowUpReview.objects.filter(placement__workplace__region_id__in=scope.region_ids)
         .annotate(
-            manager_at=_answered_at(ReviewRespondent.UNIT_MANAGER),
-            coordinator_at=_answered_at(ReviewRespondent.COORDINATOR),
+            manager_response=_response(ReviewRespondent.UNIT_MANAGER),
+            coordinator_response=_response(ReviewRespondent.COORDINATOR),
+            manager_at=F("manager_response__submitted_at"),
+            coordinator_at=F("coordinator_response__submitted_at"),
         )
         .order_by()
         .values("placement__workplace__region_id")
@@ -518,35 +528,74 @@ def _placement_definitions() -> list[Definition]:
 # Support sessions -------------------------------------------------------------------------
 
 
-def session_aggregates(scope: ReportScope) -> dict[int, dict[dt.date, SessionAggregates]]:
+@dataclass
+class MonthOfSessions:
+    """The support sessions of one region and month: how many of each kind (in
+    ``SessionKind`` order), how many took up each theme, and their minutes."""
+
+    kinds: list[int] = field(default_factory=lambda: [0] * len(SessionKind))
+    themes: dict[str, int] = field(default_factory=dict)
+    sessions: int = 0
+    minutes: int = 0
+
+    def add(self, kind: str, sessions: int, minutes: int) -> None:
+        if kind in SessionKind.values:
+            self.kinds[SessionKind.values.index(kind)] += sessions
+        self.sessions += sessions
+        self.minutes += minutes
+
+
+def _theme_ticked(theme: str) -> Q:
+    return Q(themes__contains=[theme])
+
+
+def session_aggregates(scope: ReportScope) -> dict[int, dict[dt.date, MonthOfSessions]]:
     """Per region and month, the sessions logged at the region's workplaces within the
-    period, counted as the unit manager's page counts them (one query)."""
-    months = scope.months()
-    result = {
-        pk: {month: SessionAggregates(months=[month]) for month in months}
-        for pk in scope.region_ids
-    }
-    rows = SupportSession.objects.filter(
+    period, counted in the database (one query, one row per region, month and kind): a
+    theme counts a session once, however often it was ticked."""
+    result = {pk: {month: MonthOfSessions() for month in scope.months()} for pk in scope.region_ids}
+    sessions = SupportSession.objects.filter(
         placement__workplace__region_id__in=scope.region_ids,
         date__range=(scope.start, scope.end),
-    ).values_list(
-        "placement__workplace__region_id", "date", "kind", "themes", "minutes", "participant_count"
     )
-    for region_id, date, kind, themes, minutes, participant_count in rows:
-        result[region_id][date.replace(day=1)].add(
-            date=date,
-            kind=kind,
-            # A theme counts a session once, however often it was ticked.
-            themes=set(themes or []),
-            minutes=minutes,
-            participant_count=participant_count,
+    if connection.vendor != "postgresql":
+        # JSON containment is PostgreSQL's (jsonb @>); elsewhere (the SQLite demo) the
+        # sessions are counted here instead.
+        return _session_aggregates_in_python(sessions, result)
+    rows = (
+        sessions.annotate(month=TruncMonth("date"))
+        .order_by()
+        .values("placement__workplace__region_id", "month", "kind")
+        .annotate(
+            sessions=Count("pk"),
+            total_minutes=Sum("minutes"),
+            **{
+                f"theme_{index}": Count("pk", filter=_theme_ticked(theme))
+                for index, theme in enumerate(Theme.values)
+            },
         )
+    )
+    for row in rows:
+        month = result[row["placement__workplace__region_id"]][row["month"]]
+        month.add(row["kind"], row["sessions"], row["total_minutes"])
+        for index, theme in enumerate(Theme.values):
+            if row[f"theme_{index}"]:
+                month.themes[theme] = month.themes.get(theme, 0) + row[f"theme_{index}"]
     return result
 
 
-def _kind_counts(month: SessionAggregates) -> list[int]:
-    """The month's sessions of each kind, in ``SessionKind`` order."""
-    return [total for _label, _counts, total in month.kind_rows()]
+def _session_aggregates_in_python(
+    sessions, result: dict[int, dict[dt.date, MonthOfSessions]]
+) -> dict[int, dict[dt.date, MonthOfSessions]]:
+    rows = sessions.values_list(
+        "placement__workplace__region_id", "date", "kind", "themes", "minutes"
+    )
+    for region_id, date, kind, themes, minutes in rows:
+        month = result[region_id][date.replace(day=1)]
+        month.add(kind, 1, minutes)
+        for theme in set(themes or []):
+            month.themes[theme] = month.themes.get(theme, 0) + 1
+    return result
 
 
 def build_sessions(scope: ReportScope) -> SectionContent:
@@ -570,8 +619,7 @@ def build_sessions(scope: ReportScope) -> SectionContent:
         row_labels=[month_label(month) for month in months],
         columns=[kind.label for kind in SessionKind],
         counts_by_region={
-            pk: [_kind_counts(by_month[month]) for month in months]
-            for pk, by_month in aggregates.items()
+            pk: [by_month[month].kinds for month in months] for pk, by_month in aggregates.items()
         },
     )
     minutes = [sum(aggregates[pk][month].minutes for pk in scope.region_ids) for month in months]
@@ -583,7 +631,9 @@ def build_sessions(scope: ReportScope) -> SectionContent:
         row_labels=[theme.label for theme in Theme],
         columns=[month_label(month) for month in months],
         counts_by_region={
-            pk: [[by_month[month].by_theme[theme.value] for month in months] for theme in Theme]
+            pk: [
+                [by_month[month].themes.get(theme.value, 0) for month in months] for theme in Theme
+            ]
             for pk, by_month in aggregates.items()
         },
         note=_(

@@ -27,12 +27,14 @@ from tests.factories import (
 )
 from tests.reports.expected_workplaces import expected_tables
 from workplaces import actions
+from workplaces import reports as workplace_reports
 from workplaces.models import (
     GROUP_KINDS,
     Employer,
     Principal,
     ReadinessItem,
     SessionKind,
+    SupportSession,
     Theme,
     WorkplaceType,
 )
@@ -352,6 +354,33 @@ def test_a_period_with_nothing_says_so(key, stockholm, skane, stockholm_data):
         content = section(key).build(scope)
         assert content.blocks == []
         assert content.empty_text
+
+
+def test_sessions_counted_in_the_database_are_those_counted_one_by_one(
+    stockholm, skane, stockholm_data, skane_data
+):
+    """The sessions section's counts made in SQL are what counting each session gives,
+    regionally and nationally, with a theme ticked twice on one session counted once."""
+    ticked_twice = SupportSession.objects.filter(themes=[Theme.SLEEP]).first()
+    ticked_twice.themes = [Theme.SLEEP, Theme.MONEY, Theme.SLEEP]
+    ticked_twice.save(update_fields=["themes"])
+    for scope in (regional(stockholm), national(stockholm, skane)):
+        counted_one_by_one = workplace_reports._session_aggregates_in_python(
+            SupportSession.objects.filter(
+                placement__workplace__region_id__in=scope.region_ids,
+                date__range=(scope.start, scope.end),
+            ),
+            {
+                pk: {month: workplace_reports.MonthOfSessions() for month in scope.months()}
+                for pk in scope.region_ids
+            },
+        )
+        assert workplace_reports.session_aggregates(scope) == counted_one_by_one
+    this_month = workplace_reports.session_aggregates(regional(stockholm))[stockholm.pk][
+        TODAY.replace(day=1)
+    ]
+    assert (this_month.themes[Theme.SLEEP], this_month.themes[Theme.MONEY]) == (1, 1)
+    assert this_month.sessions == 5
 
 
 QUERIES = [("workplaces", 1), ("placements", 2), ("sessions", 1)]
