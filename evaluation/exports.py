@@ -25,7 +25,10 @@ codebook CSV
     carry the annotation ``reverse-scored`` and a note how they were turned.
 
 Answers are read with ``.iterator()`` and written row by row to files in a directory the
-caller provides; only the wide table is held whole, as SPSS needs a DataFrame.
+caller provides, so the worker's memory stays flat whatever the number of answers. The
+SPSS file needs the wide table whole, as a pandas DataFrame: it is written in a process of
+its own (``evaluation.sav_writer``) from a JSON-lines copy of the wide rows, so the worker
+never imports pandas.
 """
 
 from __future__ import annotations
@@ -34,7 +37,10 @@ import csv
 import datetime as dt
 import hashlib
 import hmac
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -47,6 +53,7 @@ from django.utils.translation import gettext as _
 
 from peersupport.spreadsheets import spreadsheet_safe
 
+from . import sav_writer
 from .models import (
     Answer,
     InstrumentVersion,
@@ -114,6 +121,8 @@ FIXED_COLUMNS = [
     "status",
     "completed",
 ]
+# The wide rows as JSON lines, for the process that writes the SPSS file.
+SAV_ROWS = "wide.sav-rows.jsonl"
 # Statuses a row of the export can have.
 EXPORTED_STATUSES = (InvitationStatus.COMPLETED, InvitationStatus.WITHDRAWN)
 
@@ -307,7 +316,7 @@ def write_data(export: ResearchExport, layout: Layout, directory: Path) -> Writt
     }
     answers = _answers_by_invitation(invitations, layout)
     pending = next(answers, None)
-    wide_rows: list[list[object]] = []
+    wide_count = 0
     respondents: set[str] = set()
     answer_count = 0
     workplace_codes: dict[int, str] = {}
@@ -315,9 +324,11 @@ def write_data(export: ResearchExport, layout: Layout, directory: Path) -> Writt
     long_text = {LONG_COLUMNS.index("wave"), len(LONG_COLUMNS)}
 
     long_path, wide_path = directory / "long.csv", directory / "wide.csv"
+    sav_rows_path = directory / SAV_ROWS
     with (
         long_path.open("w", newline="", encoding="utf-8") as long_file,
         wide_path.open("w", newline="", encoding="utf-8") as wide_file,
+        sav_rows_path.open("w", encoding="utf-8") as sav_rows,
     ):
         long_writer, wide_writer = csv.writer(long_file), csv.writer(wide_file)
         long_writer.writerow(LONG_COLUMNS + (["text"] if study.allows_free_text else []))
@@ -387,11 +398,19 @@ def write_data(export: ResearchExport, layout: Layout, directory: Path) -> Writt
                         row.append(scored_items.get(exported.item.key))
                 scores = version.plan.score(raw) if raw else {}
                 row += [scores.get(key) for key in version.score_variables]
-            wide_rows.append(row)
+            wide_count += 1
             wide_writer.writerow(_csv_cells(row, wide_text))
+            sav_rows.write(json.dumps(row, default=_iso_date, ensure_ascii=False) + "\n")
 
-    write_sav(wide_rows, layout, directory / "wide.sav")
-    return Written(respondents=len(respondents), rows=len(wide_rows), answers=answer_count)
+    write_sav(sav_rows_path, layout, directory / "wide.sav")
+    sav_rows_path.unlink()
+    return Written(respondents=len(respondents), rows=wide_count, answers=answer_count)
+
+
+def _iso_date(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a cell of the wide table")
 
 
 def _csv_cells(row: list[object], text_positions: set[int]) -> list[object]:
@@ -440,32 +459,28 @@ def score_label(exported: ExportedVersion, key: str) -> str:
     return f"{name}: {subscale.name_sv}"
 
 
-def write_sav(rows: list[list[object]], layout: Layout, path: Path) -> None:
-    """The wide table as SPSS, with Swedish variable labels and anchor value labels."""
-    # Imported here: heavy, and needed only by the worker that writes the file.
-    import pandas as pd
-    import pyreadstat
-
+def write_sav(rows_path: Path, layout: Layout, path: Path) -> None:
+    """The wide table (``rows_path``: its rows as JSON lines) as SPSS, with Swedish
+    variable labels and anchor value labels, written by ``evaluation/sav_writer.py`` in a
+    process of its own (see there why)."""
     columns = layout.columns
-    frame = pd.DataFrame(rows, columns=columns)
+    kinds = {name: sav_writer.TEXT for name in columns}
+    kinds["wave_no"] = sav_writer.NUMBER
+    kinds["completed"] = sav_writer.DATE
     labels: dict[str, str] = dict(fixed_labels())
-    value_labels: dict[str, dict[float, str]] = {}
+    value_labels: dict[str, list[tuple[int, str]]] = {}
     formats: dict[str, str] = {"wave_no": "F3.0"}
     measures: dict[str, str] = {"wave_no": "ordinal"}
     for name in ("respondent", "group", "region", "workplace", "wave", "status"):
-        frame[name] = frame[name].fillna("").astype(str)
         measures[name] = "nominal"
     for exported_version in layout.versions:
         for exported in exported_version.items:
             labels[exported.variable] = exported.item.text_sv
             if exported.is_text:
-                frame[exported.variable] = frame[exported.variable].fillna("").astype(str)
                 measures[exported.variable] = "nominal"
                 continue
-            frame[exported.variable] = frame[exported.variable].astype("float64")
-            value_labels[exported.variable] = {
-                float(value): label for value, label in sorted(exported.scored_labels().items())
-            }
+            kinds[exported.variable] = sav_writer.NUMBER
+            value_labels[exported.variable] = sorted(exported.scored_labels().items())
             scale = exported.item.scale
             formats[exported.variable] = (
                 f"F{max(len(str(scale.min_value)), len(str(scale.max_value)))}.0"
@@ -473,17 +488,34 @@ def write_sav(rows: list[list[object]], layout: Layout, path: Path) -> None:
             measures[exported.variable] = "ordinal"
         for key, variable in exported_version.score_variables.items():
             labels[variable] = score_label(exported_version, key)
-            frame[variable] = frame[variable].astype("float64")
+            kinds[variable] = sav_writer.NUMBER
             measures[variable] = "scale"
-    frame["wave_no"] = frame["wave_no"].astype("float64")
-    pyreadstat.write_sav(
-        frame,
-        str(path),
-        column_labels=labels,
-        variable_value_labels=value_labels,
-        variable_format=formats,
-        variable_measure=measures,
+    spec_path = rows_path.with_suffix(".spec.json")
+    spec_path.write_text(
+        json.dumps(
+            {
+                "rows": str(rows_path),
+                "out": str(path),
+                "columns": columns,
+                "kinds": [kinds[name] for name in columns],
+                "labels": labels,
+                "value_labels": value_labels,
+                "formats": formats,
+                "measures": measures,
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
     )
+    finished = subprocess.run(  # noqa: S603 - our own script and interpreter, no user input
+        [sys.executable, sav_writer.__file__, str(spec_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    spec_path.unlink()
+    if finished.returncode != 0:
+        raise RuntimeError(f"the SPSS file could not be written: {finished.stderr[-1500:]}")
 
 
 def _choices(pairs) -> str:

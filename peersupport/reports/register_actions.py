@@ -35,7 +35,8 @@ from .registers import get_register_sheet, write_workbook
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A worker writing one sheet this long has died: the largest region's sheet takes seconds.
+# A worker writing one sheet this long has died: the national support-session sheet
+# (250,000 rows) takes well under a minute.
 STALLED_AFTER = dt.timedelta(minutes=30)
 # The region code a national export's audit entries and file name carry.
 NATIONAL = "national"
