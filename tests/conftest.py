@@ -6,6 +6,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.utils import translation
+from zeal import zeal_ignore
+from zeal.constants import initialize_app_registry
+from zeal.patch import patch as patch_zeal
 
 from peersupport.accounts.models import Role
 
@@ -28,6 +31,30 @@ def _test_settings(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+# The N+1 guard (django-zeal, a dev dependency: production never installs it). Zeal's app
+# config would do these two steps; the guard is a test-suite concern, so the suite does them.
+initialize_app_registry()
+patch_zeal()
+
+
+@pytest.fixture(autouse=True)
+def _n_plus_one_guard(request, settings):
+    """Every page the test client reads raises ``zeal.NPlusOneError`` on an N+1 pattern (see
+    tests/n_plus_one_guard.py), on top of the pinned query counts.
+    ``@pytest.mark.zeal_ignore(allowlist=[{"model": "app.Model", "field": "f"}])`` exempts a
+    documented false positive; an exemption that stops matching fails the test."""
+    settings.MIDDLEWARE = ["tests.n_plus_one_guard.guard_page_reads", *settings.MIDDLEWARE]
+    settings.ZEAL_RAISE = True
+    settings.ZEAL_NPLUSONE_THRESHOLD = 2
+    settings.ZEAL_CHECK_UNUSED_IGNORES = True
+    marker = request.node.get_closest_marker("zeal_ignore")
+    if marker is None:
+        yield
+        return
+    with zeal_ignore(marker.kwargs["allowlist"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
