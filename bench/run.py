@@ -280,7 +280,12 @@ def drain(server: Server) -> None:
     """
     with ThreadPoolExecutor(max_workers=2) as pool:
         for _ in range(2):
-            list(pool.map(lambda _: fetch(server.base_url + "/healthz"), range(2)))
+            try:
+                list(pool.map(lambda _: fetch(server.base_url + "/healthz", timeout=600), range(2)))
+            except OSError as error:
+                raise BenchError(
+                    f"gunicorn did not work off the requests left queued within 600 s ({error})"
+                ) from error
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -288,7 +293,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fetch(url: str, cookie: str = "") -> tuple[int, str, bytes]:
+def fetch(url: str, cookie: str = "", timeout: float = 120) -> tuple[int, str, bytes]:
     """Status, Location and body of one GET, as wrk sends it (HTTPS behind a proxy)."""
     headers = {"X-Forwarded-Proto": "https"}
     if cookie:
@@ -296,7 +301,7 @@ def fetch(url: str, cookie: str = "") -> tuple[int, str, bytes]:
     opener = urllib.request.build_opener(NoRedirect)
     try:
         request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http://127.0.0.1
-        with opener.open(request, timeout=120) as response:
+        with opener.open(request, timeout=timeout) as response:
             return response.status, "", response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Location", ""), error.read()
