@@ -90,6 +90,10 @@ def build(plan: Plan) -> None:
             kind = ArrangementKind.INDIVIDUAL if len(chunk) == 1 else ArrangementKind.GROUP
             groups.append((region, kind, [ps[0].peer for ps in chunk], start, end, active))
 
+    supervisor_weights = {
+        region: [1 / (rank + 1) ** 0.3 for rank in range(len(choices))]
+        for region, choices in supervisors.items()
+    }
     group_ids = list(plan.bulk.reserve_ids(SupervisionGroup, len(groups)))
     group_rows, member_rows, numbers = [], [], defaultdict(int)
     for pk, (region, kind, members, start, _end, active) in zip(group_ids, groups, strict=True):
@@ -100,9 +104,9 @@ def build(plan: Plan) -> None:
             if kind == ArrangementKind.GROUP
             else f"Individuell handledning {number}"
         )
-        # The first supervisor leads the most groups: weigh them down the list.
+        # The supervisors share the groups unevenly: the first in the list leads the most.
         choices = supervisors[region.pk]
-        supervisor = choices[min(int(rng.expovariate(1.0)), len(choices) - 1)]
+        supervisor = rng.choices(choices, weights=supervisor_weights[region.pk])[0]
         group_rows.append(
             (
                 pk,

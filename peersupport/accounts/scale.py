@@ -359,7 +359,7 @@ def build_accounts(plan: Plan) -> None:
     roles: list[tuple[RegionPlan | None, str]] = []
     for region, region_peers in zip(plan.regions, peers, strict=True):
         coordinators = 3 if region.weight >= 10 else 2 if region.weight >= 3 else 1
-        supervisors = max(1, round(region_peers / 25))
+        supervisors = max(1, round(region_peers / 15))
         for role, count in (
             (Role.COORDINATOR, coordinators),
             (Role.SUPERVISOR, supervisors),
