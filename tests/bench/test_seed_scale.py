@@ -4,16 +4,19 @@ The seed writes its rows in bulk rather than through the actions, so these tests
 says the rows are valid: every page ``make bench`` measures renders on them.
 """
 
+from collections import defaultdict
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from evaluation.models import Answer, Invitation, InvitationStatus
 from peersupport.accounts.models import ROLES_REQUIRING_MFA, Membership, Region, Role, User
 from peersupport.accounts.scale import REGIONS, SCALE_DOMAIN
 from peersupport.privacy import find_identifying_data
-from programmes.models import Participant, ParticipantStatus
+from programmes.models import STATUS_TRANSITIONS, Participant, ParticipantStatus, StatusChange
 from supervision.models import SessionAttendance, SupervisionSession
 from tests.services import require_postgres
 from workplaces.models import Placement, PlacementStatus, SupportSession, Workplace
@@ -31,6 +34,48 @@ APPLICANT_SIDE = {
 def _seed(factor: float = FACTOR) -> None:
     require_postgres()
     call_command("seed_scale", factor=factor, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _assert_paths_follow_the_status_machine():
+    """Each participant's status changes are steps the status machine allows, in order,
+    ending at the status the participant has."""
+    paths = defaultdict(list)
+    for participant, before, to in StatusChange.objects.order_by(
+        "participant_id", "changed_at", "pk"
+    ).values_list("participant_id", "from_status", "to_status"):
+        paths[participant].append((before, to))
+    wrong = []
+    for pk, status in Participant.objects.values_list("pk", "status"):
+        current = ""
+        for before, to in paths[pk]:
+            if before != current or (current and to not in STATUS_TRANSITIONS[current]):
+                wrong.append((pk, current, before, to))
+            current = to
+        if current != status:
+            wrong.append((pk, current, status))
+    assert wrong == []
+
+
+def _assert_placements_follow_their_rules():
+    """Running and past placements were agreed by both sides and have started; no one
+    works more than full time; every certified peer supporter has a certificate."""
+    today = timezone.localdate()
+    placed = Placement.objects.filter(status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED])
+    assert not placed.filter(
+        Q(coordinator_agreed_at__isnull=True) | Q(manager_agreed_at__isnull=True)
+    ).exists()
+    assert not placed.filter(start_date__gt=today).exists()
+    assert not Placement.objects.filter(status=PlacementStatus.ENDED, end_date__gt=today).exists()
+    hours = (
+        Placement.objects.filter(status=PlacementStatus.ACTIVE)
+        .values("participant")
+        .annotate(total=Sum("hours_per_week"))
+    )
+    assert not hours.filter(total__gt=40).exists()
+    certified = Participant.objects.filter(
+        status__in=[ParticipantStatus.CERTIFIED, ParticipantStatus.PLACED, ParticipantStatus.ALUMNI]
+    )
+    assert not certified.filter(certificates__isnull=True).exists()
 
 
 @pytest.mark.django_db
@@ -75,6 +120,8 @@ def test_counts_follow_the_national_proportions_with_fictitious_people():
         *Participant.objects.values_list("full_name", flat=True),
     ]
     assert [text for text in texts if find_identifying_data(text)] == []
+    _assert_paths_follow_the_status_machine()
+    _assert_placements_follow_their_rules()
     # Answers belong to completed invitations only.
     assert not Answer.objects.exclude(invitation__status=InvitationStatus.COMPLETED).exists()
     assert not Invitation.objects.filter(
