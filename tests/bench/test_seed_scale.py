@@ -11,15 +11,22 @@ from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from psycopg.errors import ForeignKeyViolation
 
 from evaluation.models import Answer, Invitation, InvitationStatus
 from peersupport.accounts.models import ROLES_REQUIRING_MFA, Membership, Region, Role, User
-from peersupport.accounts.scale import REGIONS, SCALE_DOMAIN
+from peersupport.accounts.scale import (
+    REGIONS,
+    SCALE_DOMAIN,
+    Bulk,
+    check_foreign_keys,
+    defer_foreign_key_checks,
+)
 from peersupport.privacy import find_identifying_data
 from programmes.models import STATUS_TRANSITIONS, Participant, ParticipantStatus, StatusChange
 from supervision.models import SessionAttendance, SupervisionSession
 from tests.services import require_postgres
-from workplaces.models import Placement, PlacementStatus, SupportSession, Workplace
+from workplaces.models import Organisation, Placement, PlacementStatus, SupportSession, Workplace
 
 FACTOR = 0.01
 APPLICANT_SIDE = {
@@ -185,3 +192,18 @@ def test_refused_on_another_database_than_postgresql(monkeypatch):
 
     with pytest.raises(CommandError, match="needs PostgreSQL"):
         call_command("seed_scale", factor=0.005)
+
+
+@pytest.mark.django_db
+def test_a_row_pointing_at_nothing_fails_the_seed():
+    """The seed loads without the per-row foreign-key triggers when it may, then checks
+    every key it wrote; a row whose parent is missing stops it either way."""
+    bulk = Bulk()
+    defer_foreign_key_checks()
+    missing_region = 2_000_000_000
+
+    with pytest.raises((ValueError, ForeignKeyViolation), match="region"):
+        bulk.copy(
+            Organisation, ["region", "name", "principal"], [(missing_region, "Org", "region")]
+        )
+        check_foreign_keys(bulk)
