@@ -361,7 +361,7 @@ def test_text_that_looks_like_a_formula_stays_text(coordinator, stockholm):
 
 
 def test_the_file_has_bold_headers_frozen_under_them_and_dates_as_dates():
-    """The worker's own .xlsx writer, read back with openpyxl: the title made a legal
+    """The worker's .xlsx file, read back with openpyxl: the title made a legal
     sheet name, bold headers, the pane frozen under them, dates with the yyyy-mm-dd format,
     numbers as numbers, text escaped and characters XML cannot hold dropped."""
     stream = io.BytesIO()
