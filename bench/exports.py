@@ -8,8 +8,8 @@ Django up, writes the export with the real worker function (``produce_register_e
 as its last act; ``ru_maxrss`` from ``os.wait4`` where /proc is missing), so the figure
 includes the Django process itself. A child that only sets Django up gives the baseline.
 The research export writes its SPSS file in a process of its own, without Django
-(``evaluation/sav_writer.py``): its peak is the child's ``RUSAGE_CHILDREN`` and is
-reported beside the worker's, with the two added up in the note. The child works inside
+(``evaluation/sav_writer.py``) while the worker waits: its peak is the child's
+``RUSAGE_CHILDREN``, and the figure held to the target is the two added up. The child works inside
 a transaction it rolls back and deletes the files it stored: the benchmark database is
 left as it was.
 """
@@ -84,24 +84,30 @@ def measure(*, smoke: bool) -> list[Figure]:
         result = run.result
         note = f"{result['description']}; {base_note}"
         if "sav_writer_mb" in result:
+            # The SPSS writer runs while the worker waits, so the export holds both at once:
+            # the figure held to the target is their sum.
             sav_mb = result["sav_writer_mb"]
             note += (
-                f"; the SPSS file is written by a child process without Django "
-                f"({sav_mb} MB peak) while the worker waits: {run.peak_mb + sav_mb:.1f} MB "
-                "together at most"
+                f"; the worker {run.peak_mb} MB (CSVs and codebook, streamed) and, while it "
+                f"waits, the SPSS writer without Django {sav_mb} MB (pandas and pyreadstat: "
+                "the .sav library needs a DataFrame)"
             )
-        figures.append(
-            at_most(f"{name}: peak RSS", run.peak_mb, "MB", RSS_LIMIT_MB, smoke=smoke, note=note)
-        )
-        if "sav_writer_mb" in result:
             figures.append(
                 at_most(
-                    f"{name}: peak RSS of its SPSS writer process",
-                    result["sav_writer_mb"],
+                    f"{name}: peak RSS, worker and SPSS writer together",
+                    round(run.peak_mb + sav_mb, 1),
                     "MB",
                     RSS_LIMIT_MB,
                     smoke=smoke,
-                    note="evaluation/sav_writer.py: pandas and pyreadstat, no Django",
+                    note=note,
+                )
+            )
+            figures.append(Figure(f"{name}: peak RSS of the worker", run.peak_mb, "MB"))
+            figures.append(Figure(f"{name}: peak RSS of the SPSS writer", sav_mb, "MB"))
+        else:
+            figures.append(
+                at_most(
+                    f"{name}: peak RSS", run.peak_mb, "MB", RSS_LIMIT_MB, smoke=smoke, note=note
                 )
             )
         figures.append(Figure(f"{name}: rows", result["rows"], "count", note=result["unit"]))
