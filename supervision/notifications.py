@@ -21,7 +21,11 @@ def _shortfall_context(notification):
 
 
 SUPERVISION_REMINDER = register(
-    NotificationKind("supervision_reminder", _("Reminder of tomorrow's supervision"))
+    NotificationKind(
+        "supervision_reminder",
+        _("Reminder of tomorrow's supervision"),
+        subject_related=("group__supervisor__user",),
+    )
 )
 SUPERVISION_SHORTFALL = register(
     NotificationKind(

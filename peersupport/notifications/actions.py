@@ -144,7 +144,23 @@ class _Mailer:
             logger.warning("Closing the mail connection failed: %s", error)
 
 
+def _load_subject(notification: Notification) -> None:
+    """Load the subject with the relations its kind's templates read, in one query (the
+    generic relation would load the subject alone, and each relation after it)."""
+    related = get_kind(notification.kind).subject_related
+    # The content type's cache, not the foreign key (a query).
+    model = ContentType.objects.get_for_id(notification.subject_type_id).model_class()
+    if not related or model is None:
+        return
+    subject = (
+        model._base_manager.select_related(*related).filter(pk=notification.subject_id).first()
+    )
+    if subject is not None:
+        notification.subject = subject
+
+
 def _send(notification: Notification, mailer: _Mailer) -> None:
+    _load_subject(notification)
     if notification.subject is None:
         raise SubjectGone("The subject of this notification no longer exists; not sent.")
     still_wanted = get_kind(notification.kind).still_wanted

@@ -9,7 +9,8 @@ A kind may also say where a message without a recipient account goes (``address`
 the e-mail address and language, read from the subject at send time) and whether a
 message is still wanted when it falls due (``still_wanted``, asked by the dispatcher in
 the transaction that sends it; a message no longer wanted is given up unsent, with the
-reason in ``last_error``, and kept so the outbox shows what happened).
+reason in ``last_error``, and kept so the outbox shows what happened), and which of the
+subject's relations its templates read (``subject_related``), loaded with the subject.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class NotificationKind:
     # (e-mail, language) for a notification whose recipient is None.
     address: Callable[[Notification], tuple[str, str]] | None = None
     still_wanted: Callable[[Notification], bool] | None = None
+    # Relations of the subject its templates read (``select_related`` paths): the
+    # dispatcher loads them with the subject, in one query instead of one each.
+    subject_related: tuple[str, ...] = ()
 
     @property
     def subject_template(self) -> str:
