@@ -68,8 +68,13 @@ MOTIVATIONS = (
 VENUES = ("Studieförbundets lokaler", "Brukarföreningens hus", "Kunskapscentrum", "Folkhögskolan")
 TRAINERS = "Kursledare från NSPH och regionen"
 # The applicant-side statuses and their share of the applicants.
-APPLICANT_MIX = [(S.APPLICANT, 25), (S.INTERVIEWED, 15), (S.ACCEPTED, 12), (S.DECLINED, 25)]
-APPLICANT_MIX.append((S.LEFT, 23))
+APPLICANT_MIX = [
+    (S.APPLICANT, 25),
+    (S.INTERVIEWED, 15),
+    (S.ACCEPTED, 12),
+    (S.DECLINED, 25),
+    (S.LEFT, 23),
+]
 
 
 @dataclass
@@ -215,18 +220,10 @@ class ProgrammeBuilder:
             if "cancelled" in kinds:
                 cancelled_left -= 1
             starts = self._cohort_starts(kinds)
-            taking = [kind in ("closed", "running", "planned") for kind in kinds]
-            sizes = (
-                apportion(
-                    region_peers,
-                    [
-                        0.6 if k == "planned" else 1.0 if t else 0
-                        for k, t in zip(kinds, taking, strict=True)
-                    ],
-                )
-                if any(taking)
-                else [0] * len(kinds)
-            )
+            # A planned cohort has filled about half its places so far; a cancelled one
+            # has nobody left in it.
+            share = {"closed": 1.0, "running": 1.0, "planned": 0.6, "cancelled": 0.0}
+            sizes = apportion(region_peers, [share[kind] for kind in kinds])
             for number, (kind, start, size) in enumerate(
                 zip(kinds, starts, sizes, strict=True), start=1
             ):
