@@ -40,6 +40,7 @@ from .models import (
 class InstrumentVersionInline(ReadOnlyInline):
     model = InstrumentVersion
     fields = ["version", "created_at", "published_at", "imported_by"]
+    select_related = ("instrument", "imported_by")
     readonly_fields = fields
     show_change_link = True
 
@@ -55,16 +56,23 @@ class InstrumentAdmin(ReadOnlyModelAdmin):
 class ScaleInline(ReadOnlyInline):
     model = ResponseScale
     fields = ["key", "min_value", "max_value", "anchors"]
+    select_related = ("version__instrument",)
 
 
 class SubscaleInline(ReadOnlyInline):
     model = Subscale
     fields = ["key", "name_sv", "method", "min_answered", "prorate", "position"]
+    select_related = ("version__instrument",)
 
 
 class ItemInline(ReadOnlyInline):
     model = Item
     fields = ["position", "page", "key", "kind", "text_sv", "scale", "subscale", "reverse"]
+    select_related = (
+        "version__instrument",
+        "scale__version__instrument",
+        "subscale__version__instrument",
+    )
 
 
 # A draft version's wording about the instrument; its items and scoring come from the
@@ -139,6 +147,7 @@ class ItemAdmin(ReadOnlyModelAdmin):
 class StudyInformationInline(ReadOnlyInline):
     model = StudyInformation
     fields = ["version", "created_at", "published_at"]
+    select_related = ("study",)
     readonly_fields = fields
     show_change_link = True
 
@@ -146,6 +155,7 @@ class StudyInformationInline(ReadOnlyInline):
 class WaveInline(ReadOnlyInline):
     model = Wave
     fields = ["name", "group", "anchor", "offset_months", "window_days", "closed_at"]
+    select_related = ("study",)
     show_change_link = True
 
 
@@ -181,6 +191,7 @@ class StudyInformationAdmin(ReadOnlyModelAdmin):
 class WaveInstrumentInline(ReadOnlyInline):
     model = WaveInstrument
     fields = ["instrument_version", "position"]
+    select_related = ("wave__study", "instrument_version__instrument")
 
 
 @admin.register(Wave)
