@@ -31,6 +31,7 @@ suppression; not to re-run this rule on every table that might lie behind a page
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -111,9 +112,13 @@ def protect_table(rows: Sequence[Sequence[int]], *, protect: bool = True) -> Pro
     """Rows of counts with their row totals and grand total, with small counts shown as
     "<5" and enough other figures hidden that no hidden figure can be worked out."""
     tree = _Tree.of_table(rows)
-    statuses = tree.protect(threshold()) if protect else [Status.SHOWN] * len(tree.values)
+    limit = threshold()
+    if protect:
+        statuses = _protected_statuses(tuple(tuple(row) for row in rows), limit)
+    else:
+        statuses = (Status.SHOWN,) * len(tree.values)
     figures = [
-        Figure(None if status is not Status.SHOWN else value, status, threshold())
+        Figure(None if status is not Status.SHOWN else value, status, limit)
         for value, status in zip(tree.values, statuses, strict=True)
     ]
     return ProtectedTable(
@@ -121,6 +126,15 @@ def protect_table(rows: Sequence[Sequence[int]], *, protect: bool = True) -> Pro
         row_totals=[figures[row] for row in tree.children[0]],
         total=figures[0],
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _protected_statuses(rows: tuple[tuple[int, ...], ...], limit: int) -> tuple[Status, ...]:
+    """The statuses of a table's nodes (``_Tree.of_table`` order). A pure function of the
+    counts and the threshold, so it is kept: the survey results and the to-do page protect
+    the same tables on every view until an answer changes a count, and a wide table takes
+    a hundred passes of the check."""
+    return tuple(_Tree.of_table(rows).protect(limit))
 
 
 class _Tree:
