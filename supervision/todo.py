@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
 from peersupport.accounts.models import Role
-from peersupport.todo import TodoItem, TodoKind, register_todo
+from peersupport.todo import ITEMS_SHOWN, TodoItem, TodoKind, TodoPage, register_todo
 
 from .cadence import CellState, cadence_rows
 from .models import AttendanceStatus, SessionStatus
@@ -31,21 +31,25 @@ def _when(moment: dt.datetime) -> str:
     return date_format(timezone.localtime(moment), "j F H:i")
 
 
-def supervision_shortfalls(user, region_ids, today) -> list[TodoItem]:
+def supervision_shortfalls(user, region_ids, today) -> TodoPage:
     """Peer supporters with an active placement who fall short of supervision this month,
-    and why (absent, cancelled, none or too few planned)."""
+    and why (absent, cancelled, none or too few planned); the reasons are put into words
+    only for those the home page shows."""
     now = timezone.now()
     rows = cadence_rows(region_ids, [today.replace(day=1)], now=now)
+    short = [row for row in rows if row.current.state == CellState.SHORT]
     url = reverse("supervision:cadence")
-    return [
-        TodoItem(
-            text=row.participant.full_name,
-            url=url,
-            detail=", ".join(row.current.reason_texts()),
-        )
-        for row in rows
-        if row.current.state == CellState.SHORT
-    ]
+    return TodoPage(
+        items=[
+            TodoItem(
+                text=row.participant.full_name,
+                url=url,
+                detail=", ".join(row.current.reason_texts()),
+            )
+            for row in short[:ITEMS_SHOWN]
+        ],
+        total=len(short),
+    )
 
 
 def attendance_to_record(user, region_ids, today) -> list[TodoItem]:
