@@ -10,6 +10,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import connection
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import formats
 
 from peersupport import smallnumbers
@@ -28,11 +31,22 @@ class SessionAggregates:
     minutes: int = 0
     people_reached: int = 0
 
-    def add(self, *, date: dt.date, kind: str, themes, minutes: int, participant_count: int):
-        key = (date.replace(day=1), kind)
-        self.by_month_and_kind[key] = self.by_month_and_kind.get(key, 0) + 1
-        self.by_theme.update(themes or [])
-        self.sessions += 1
+    def add(
+        self,
+        *,
+        month: dt.date,
+        kind: str,
+        sessions: int,
+        minutes: int,
+        participant_count: int,
+        themes: dict[str, int],
+    ):
+        """Add ``sessions`` sessions of ``kind`` in ``month``, with their minutes, their
+        participants and how many of them took up each theme."""
+        key = (month, kind)
+        self.by_month_and_kind[key] = self.by_month_and_kind.get(key, 0) + sessions
+        self.by_theme.update({theme: count for theme, count in themes.items() if count})
+        self.sessions += sessions
         self.minutes += minutes
         self.people_reached += participant_count
 
@@ -47,10 +61,11 @@ class SessionAggregates:
             yield kind.label, counts, sum(counts)
 
     def theme_rows(self):
+        """(theme label, sessions) by falling count; equal counts in ``Theme`` order."""
+        counted = [(theme, self.by_theme[theme]) for theme in Theme if self.by_theme[theme]]
         return [
-            (Theme(theme).label, count)
-            for theme, count in self.by_theme.most_common()
-            if theme in Theme.values
+            (theme.label, count)
+            for theme, count in sorted(counted, key=lambda pair: pair[1], reverse=True)
         ]
 
     def shown(self, *, protect: bool) -> ShownAggregates:
@@ -125,41 +140,62 @@ def last_months(count: int, today: dt.date) -> list[dt.date]:
     return list(reversed(months))
 
 
-def aggregate_sessions(sessions, *, months: int = 12, today: dt.date) -> SessionAggregates:
-    """Aggregate a queryset of support sessions over the last ``months`` months (one query)."""
-    month_list = last_months(months, today)
-    result = SessionAggregates(months=month_list)
-    rows = sessions.filter(date__gte=month_list[0], date__lte=today).values_list(
-        "date", "kind", "themes", "minutes", "participant_count"
-    )
-    for date, kind, themes, minutes, participant_count in rows:
-        result.add(
-            date=date,
-            kind=kind,
-            themes=themes,
-            minutes=minutes,
-            participant_count=participant_count,
-        )
-    return result
+def _theme_ticked(theme: str) -> Q:
+    return Q(themes__contains=[theme])
 
 
 def aggregate_sessions_by_workplace(
     sessions, *, workplace_ids, months: int = 12, today: dt.date
 ) -> dict[int, SessionAggregates]:
-    """Aggregates per workplace over the last ``months`` months, for all of them in one query."""
+    """Aggregates per workplace over the last ``months`` months, for all of them in one
+    query, counted by the database: one row per workplace, month and kind, with the
+    sessions, minutes, participants and each theme's sessions (a theme counts a session
+    once)."""
     month_list = last_months(months, today)
     result = {pk: SessionAggregates(months=month_list) for pk in workplace_ids}
-    rows = sessions.filter(
+    in_period = sessions.filter(
         placement__workplace_id__in=list(result), date__gte=month_list[0], date__lte=today
-    ).values_list(
+    ).order_by()
+    if connection.vendor != "postgresql":
+        # JSON containment is PostgreSQL's (jsonb @>); elsewhere (the SQLite demo) the
+        # sessions are counted here instead.
+        return _aggregate_in_python(in_period, result)
+    rows = (
+        in_period.annotate(month=TruncMonth("date"))
+        .values("placement__workplace_id", "month", "kind")
+        .annotate(
+            sessions=Count("pk"),
+            total_minutes=Sum("minutes"),
+            participants=Sum("participant_count"),
+            **{
+                f"theme_{index}": Count("pk", filter=_theme_ticked(theme))
+                for index, theme in enumerate(Theme.values)
+            },
+        )
+    )
+    for row in rows:
+        result[row["placement__workplace_id"]].add(
+            month=row["month"],
+            kind=row["kind"],
+            sessions=row["sessions"],
+            minutes=row["total_minutes"],
+            participant_count=row["participants"],
+            themes={theme: row[f"theme_{index}"] for index, theme in enumerate(Theme.values)},
+        )
+    return result
+
+
+def _aggregate_in_python(sessions, result: dict[int, SessionAggregates]):
+    rows = sessions.values_list(
         "placement__workplace_id", "date", "kind", "themes", "minutes", "participant_count"
     )
     for workplace_id, date, kind, themes, minutes, participant_count in rows:
         result[workplace_id].add(
-            date=date,
+            month=date.replace(day=1),
             kind=kind,
-            themes=themes,
+            sessions=1,
             minutes=minutes,
             participant_count=participant_count,
+            themes=dict.fromkeys(set(themes or []), 1),
         )
     return result

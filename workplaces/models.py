@@ -553,7 +553,12 @@ class SupportSession(models.Model):
         verbose_name = _("support session")
         verbose_name_plural = _("support sessions")
         ordering = ["-date", "-created_at"]
-        indexes = [models.Index(fields=["placement", "-date"]), models.Index(fields=["date"])]
+        indexes = [
+            models.Index(fields=["placement", "-date"]),
+            # The coordinator's list, newest first: read in this order, a page of a region's
+            # sessions needs no sort. Date ranges (months, reports) use it too.
+            models.Index(fields=["-date", "-created_at", "-id"], name="support_session_newest"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(minutes__gte=1), name="support_session_minutes"),
             models.CheckConstraint(

@@ -491,3 +491,65 @@ def test_menu_leads_to_the_sessions(coordinator, peer_supporter, unit_manager, c
     assert menu(peer_supporter)[url] == gettext("My sessions")
     assert menu(coordinator)[url] == gettext("Support sessions")
     assert url not in menu(unit_manager)
+
+
+# The coordinator's list at national scale ---------------------------------------------------
+
+
+@pytest.mark.english
+def test_coordinator_list_counts_only_as_far_as_it_needs(
+    placement, coordinator, client_for, monkeypatch
+):
+    """Past the counting cap the caption says "more than" and the pages go on one at a time;
+    under it the count is exact."""
+    from workplaces.views import paging, sessions
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 4)
+    monkeypatch.setattr(sessions, "PAGE_SIZE", 2)
+    logged = [log(placement, date=TODAY - dt.timedelta(days=day)) for day in range(7)]
+    client = client_for(coordinator)
+    url = reverse("workplaces:session_list")
+
+    first = client.get(url)
+    assert not first.context["page"].paginator.exact
+    assert "More than 4 sessions" in first.content.decode()
+    assert first.context["page"].has_next()
+
+    third = client.get(url, {"page": 3})
+    assert list(third.context["page"]) == logged[4:6]
+    assert third.context["page"].has_next()
+    fourth = client.get(url, {"page": 4})
+    assert list(fourth.context["page"]) == logged[6:]
+    assert not fourth.context["page"].has_next()
+
+    narrowed = client.get(url, {"month": logged[0].date.strftime("%Y-%m"), "page": "x"})
+    assert narrowed.context["page"].number == 1
+    assert narrowed.context["page"].paginator.exact == (
+        narrowed.context["page"].paginator.count <= 4
+    )
+
+
+@pytest.mark.english
+def test_coordinator_list_explains_bad_filters(placement, coordinator, client_for):
+    """A filter that makes no sense is shown next to its field, and the list stays unfiltered."""
+    log(placement)
+    response = client_for(coordinator).get(
+        reverse("workplaces:session_list"), {"month": "maj", "workplace": "99999"}
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_month_error"' in html and "Enter a valid date." in html
+    assert 'id="id_workplace_error"' in html and "Select a valid choice." in html
+    assert 'aria-describedby="id_month_error"' in html
+    assert len(response.context["page"]) == 1
+
+
+def test_filter_options_are_escaped(coordinator, unit_manager, stockholm, client_for):
+    """Names in the filters' options are escaped like any other text on the page."""
+    ready_workplace(coordinator, stockholm, name="<b>Enhet & Co</b>", managers=[unit_manager])
+
+    html = client_for(coordinator).get(reverse("workplaces:session_list")).content.decode()
+
+    assert "&lt;b&gt;Enhet &amp; Co&lt;/b&gt;</option>" in html
+    assert "<b>Enhet" not in html

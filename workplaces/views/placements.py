@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from peersupport.accounts.models import Role
@@ -34,6 +35,7 @@ from ..permissions import (
     reviews_visible_to,
     workplaces_visible_to,
 )
+from .paging import url_by_pk
 
 PAGE_SIZE = 50
 # The review list also shows follow-ups falling due within this many days.
@@ -64,6 +66,9 @@ def placement_list(request):
         ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
+    detail_url = url_by_pk("workplaces:placement_detail")
+    for placement in page:
+        placement.url = detail_url(placement.pk)
     return render(
         request,
         "workplaces/placement_list.html",
@@ -240,6 +245,12 @@ def review_list(request):
         ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
+    # What each row shows, worked out here: the template's per-row translations and
+    # lookups multiply by the page size.
+    placement_url, respond_url = (
+        url_by_pk("workplaces:placement_detail"),
+        url_by_pk("workplaces:review_respond"),
+    )
     for review in page:
         mine_answered = (
             review.manager_answered_at
@@ -248,6 +259,14 @@ def review_list(request):
         )
         review.awaits_me = mine_answered is None
         review.overdue = review.awaits_me and review.due_on < today
+        review.due_today = review.awaits_me and review.due_on == today
+        review.interval = ngettext(
+            "%(months)s month", "%(months)s months", review.months_after_start
+        ) % {"months": review.months_after_start}
+        review.manager_answer = _answer_text(review.manager_answered_at)
+        review.coordinator_answer = _answer_text(review.coordinator_answered_at)
+        review.placement_url = placement_url(review.placement_id)
+        review.respond_url = respond_url(review.pk)
     return render(
         request,
         "workplaces/review_list.html",
@@ -258,6 +277,12 @@ def review_list(request):
             "lookahead_days": REVIEW_LOOKAHEAD_DAYS,
         },
     )
+
+
+def _answer_text(answered_at) -> str:
+    if answered_at is None:
+        return _("Not yet")
+    return _("Answered %(date)s") % {"date": date_format(timezone.localtime(answered_at), "j M Y")}
 
 
 @role_required(Role.COORDINATOR, Role.UNIT_MANAGER)

@@ -14,7 +14,9 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from peersupport.accounts.models import Role
 from peersupport.accounts.permissions import role_required
@@ -26,7 +28,7 @@ from programmes.models import Participant
 
 from ..actions import can_edit_support_session, log_support_session, update_support_session
 from ..forms import SupportSessionCreateForm, SupportSessionFilterForm, SupportSessionForm
-from ..models import SessionKind, SupportSession
+from ..models import Placement, SessionKind, SupportSession, Theme
 from ..permissions import (
     coordinated_region_ids,
     get_support_session_for_user_or_404,
@@ -34,8 +36,24 @@ from ..permissions import (
     support_sessions_visible_to,
     workplaces_visible_to,
 )
+from .paging import CappedPaginator, url_by_pk
 
 PAGE_SIZE = 50
+# What a row of the coordinator's list and its audit entry read; nothing else is fetched.
+REGION_LIST_FIELDS = (
+    "date",
+    "minutes",
+    "kind",
+    "themes",
+    "participant_count",
+    "service_user_code",
+    "reflection",
+    "created_by_id",
+    "placement__participant__full_name",
+    "placement__participant__region_id",
+    "placement__participant__user_id",
+    "placement__workplace__name",
+)
 
 
 def _own_sessions(user) -> QuerySet[SupportSession]:
@@ -78,8 +96,31 @@ def _own_session_list(request):
     return render(
         request,
         "workplaces/session_list_own.html",
-        {"page": page, "totals": _totals(sessions, today=timezone.localdate())},
+        {
+            "page": page,
+            "rows": _own_rows(page),
+            "totals": _totals(sessions, today=timezone.localdate()),
+        },
     )
+
+
+def _own_rows(sessions) -> list[dict]:
+    """What each entry of the peer supporter's list shows (see ``_region_rows``)."""
+    kinds = {value: str(label) for value, label in SessionKind.choices}
+    themes = {value: str(label) for value, label in Theme.choices}
+    detail_url = url_by_pk("workplaces:session_detail")
+    return [
+        {
+            "url": detail_url(session.pk),
+            "date": session.date,
+            "kind": kinds.get(session.kind, session.kind),
+            "length": ngettext("%(minutes)s minute", "%(minutes)s minutes", session.minutes)
+            % {"minutes": session.minutes},
+            "workplace": session.placement.workplace.name,
+            "themes": ", ".join(themes[theme] for theme in session.themes if theme in themes),
+        }
+        for session in sessions
+    ]
 
 
 def _totals(sessions: QuerySet[SupportSession], *, today: dt.date) -> dict:
@@ -134,23 +175,61 @@ def _region_session_list(request):
     sessions = support_sessions_visible_to(request.user)
     if form.is_valid():
         sessions = _filtered(sessions, form.cleaned_data)
-    page = Paginator(
-        sessions.select_related("placement__workplace", "placement__participant").order_by(
-            "-date", "-created_at", "-pk"
-        ),
+    page = CappedPaginator(
+        sessions.select_related("placement__workplace", "placement__participant")
+        .only(*REGION_LIST_FIELDS)
+        .order_by("-date", "-created_at", "-pk"),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     read_by_other = [s for s in page if s.created_by_id != request.user.pk]
     if read_by_other:
         record_reads(actor=request.user, records=read_by_other, request=request)
-    return render(request, "workplaces/session_list_region.html", {"form": form, "page": page})
+    return render(
+        request,
+        "workplaces/session_list_region.html",
+        {"form": form, "page": page, "rows": _region_rows(page)},
+    )
+
+
+def _region_rows(sessions) -> list[dict]:
+    """What each row of the coordinator's list shows, worked out in Python: the template's
+    per-row lookups, filters and label translations multiply by the page size."""
+    kinds = {value: str(label) for value, label in SessionKind.choices}
+    themes = {value: str(label) for value, label in Theme.choices}
+    detail_url = url_by_pk("workplaces:session_detail")
+    rows = []
+    for session in sessions:
+        kind = kinds.get(session.kind, session.kind)
+        if session.participant_count > 1:
+            kind = f"{kind} ({session.participant_count})"
+        rows.append(
+            {
+                "url": detail_url(session.pk),
+                "date": session.date,
+                "peer_supporter": session.placement.participant.full_name,
+                "workplace": session.placement.workplace.name,
+                "kind": kind,
+                "minutes": session.minutes,
+                "themes": ", ".join(themes[theme] for theme in session.themes if theme in themes),
+                "code": session.service_user_code,
+                "reflection": Truncator(session.reflection).words(20, truncate=" …"),
+            }
+        )
+    return rows
+
+
+def _placement_ids(**lookup) -> list[int]:
+    return list(Placement.objects.filter(**lookup).order_by().values_list("pk", flat=True))
 
 
 def _filtered(sessions: QuerySet[SupportSession], filters: dict) -> QuerySet[SupportSession]:
+    # By the placements' ids, as the scope is (see ``permissions._sessions_of``).
     if filters["workplace"]:
-        sessions = sessions.filter(placement__workplace=filters["workplace"])
+        sessions = sessions.filter(placement_id__in=_placement_ids(workplace=filters["workplace"]))
     if filters["peer_supporter"]:
-        sessions = sessions.filter(placement__participant=filters["peer_supporter"])
+        sessions = sessions.filter(
+            placement_id__in=_placement_ids(participant=filters["peer_supporter"])
+        )
     if filters["kind"]:
         sessions = sessions.filter(kind=filters["kind"])
     if filters["theme"]:
@@ -161,8 +240,10 @@ def _filtered(sessions: QuerySet[SupportSession], filters: dict) -> QuerySet[Sup
             # SQLite cannot look inside a JSON list; the quoted value matches one element.
             sessions = sessions.filter(themes__icontains=f'"{theme}"')
     if filters["month"]:
-        month = filters["month"]
-        sessions = sessions.filter(date__year=month.year, date__month=month.month)
+        first = filters["month"].replace(day=1)
+        next_month = (first + dt.timedelta(days=31)).replace(day=1)
+        # A range, not date__month (EXTRACT), so the date index finds the month.
+        sessions = sessions.filter(date__gte=first, date__lt=next_month)
     return sessions
 
 
