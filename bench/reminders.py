@@ -30,6 +30,7 @@ from uuid import uuid4
 try:
     from bench.figures import Figure, at_most
     from bench.worker import (
+        machine_load,
         mail_messages,
         poll,
         private_queue,
@@ -41,6 +42,7 @@ except ImportError:  # run as a script: python bench/reminders.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from bench.figures import Figure, at_most
     from bench.worker import (
+        machine_load,
         mail_messages,
         poll,
         private_queue,
@@ -157,7 +159,8 @@ def measure(*, smoke: bool) -> list[Figure]:
     duplicate_pairs = sum(max(0, messages[pair] - sent) for pair, sent in sent_rows.items())
     database = settings.DATABASES["default"]["NAME"]
     note = (
-        f"{database}; {count} supervision reminders ({pairs} peer supporter × session pairs), "
+        f"{database}; {machine_load()}; {count} supervision reminders "
+        f"({pairs} peer supporter × session pairs), "
         f"{WORKERS} workers (solo pool), {tasks} dispatch tasks queued at once "
         f"(tasks per worker {per_worker}; sent per task up to {max(per_task, default=0)}); "
         f"sent {sum(sent_rows.values())}, given up {failed}, left {left}; file e-mail backend"

@@ -5,7 +5,10 @@ timers around the three parts of writing a report, each printing one line when i
     BENCH-TIMING {"part": "pdf", "seconds": 2.1}
     BENCH-TIMING {"part": "workbook", "seconds": 0.2}
 
-The solo pool runs the task in this process, so what is timed is the real task. Run as
+The solo pool runs the task in this process, so what is timed is the real task. Before
+it takes tasks the worker is warmed as a long-running production worker is after its
+first report: SciPy and openpyxl imported (imported on first use: seconds) and
+one tiny PDF written (WeasyPrint's fonts loaded). Run as
 ``python bench/report_worker.py -A peersupport worker …``."""
 
 from __future__ import annotations
@@ -60,12 +63,22 @@ def install_timers() -> None:
     documents.render_workbook = _timed("workbook", documents.render_workbook)
 
 
+def warm_up() -> None:
+    import openpyxl  # noqa: F401
+    import scipy.stats  # noqa: F401
+
+    from peersupport.documents import html_to_pdf
+
+    html_to_pdf("<p>Warm</p>", pdf_variant="pdf/ua-1")
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peersupport.settings")
     import django
 
     django.setup()
+    warm_up()
     install_timers()
     from celery.__main__ import main as celery_main
 

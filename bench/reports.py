@@ -23,11 +23,25 @@ from pathlib import Path
 
 try:
     from bench.figures import Figure, at_most
-    from bench.worker import ROOT, default_queue, private_queue, running_workers, setup_django
+    from bench.worker import (
+        ROOT,
+        default_queue,
+        machine_load,
+        private_queue,
+        running_workers,
+        setup_django,
+    )
 except ImportError:  # run as a script: python bench/reports.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from bench.figures import Figure, at_most
-    from bench.worker import ROOT, default_queue, private_queue, running_workers, setup_django
+    from bench.worker import (
+        ROOT,
+        default_queue,
+        machine_load,
+        private_queue,
+        running_workers,
+        setup_django,
+    )
 
 REGION_YEAR_LIMIT = 3.0
 NATIONAL_LIMIT = 15.0
@@ -207,7 +221,7 @@ def measure(*, smoke: bool) -> list[Figure]:
 
 
 def _figure(name: str, timed: Timed, limit: float, *, smoke: bool, database: str) -> Figure:
-    note = f"{database}; request to done; {timed.note()}"
+    note = f"{database}; {machine_load()}; request to done; {timed.note()}"
     if timed.status == "done":
         return at_most(name, round(timed.seconds, 2), "s", limit, smoke=smoke, note=note)
     if smoke:

@@ -40,6 +40,11 @@ def setup_django() -> None:
         django.setup()
 
 
+def machine_load() -> str:
+    """The load average beside the cores, for a figure's note: the machine may be shared."""
+    return f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
 def private_queue(prefix: str) -> str:
     return f"bench-{prefix}-{uuid4().hex[:12]}"
 
