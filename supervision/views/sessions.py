@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Avg, Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -124,15 +125,27 @@ def _staff_session_list(request):
         "supervision/session_list.html",
         {
             "form": form,
-            # The filter's options written by the template in one loop: the widget would
-            # render a template per group.
-            "group_choices": [
-                ("", form.fields["group"].empty_label),
-                *((str(pk), name) for pk, name in groups.values_list("pk", "name")),
-            ],
+            # The filter's options as markup made here: a large region has hundreds of
+            # groups, and the widget (or a template loop) would cost more than the table.
+            "group_options": _options(
+                form["group"],
+                [("", form.fields["group"].empty_label), *groups.values_list("pk", "name")],
+            ),
+            "status_options": _options(form["status"], form.fields["status"].choices),
             "page": page,
             "own_view": OWN_VIEW if has_role(user, Role.PEER_SUPPORTER) else None,
         },
+    )
+
+
+def _options(field, choices) -> str:
+    """``<option>``s for a filter's select from (value, label) pairs, the empty choice
+    first, the field's current value selected."""
+    chosen = str(field.value())
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if str(value) == chosen else "", label) for value, label in choices),
     )
 
 
