@@ -61,18 +61,18 @@ def _proposed(**filters):
     )
 
 
-def placements_awaiting_coordinator(user, region_ids, today) -> list[TodoItem]:
+def placements_awaiting_coordinator(user, region_ids, today) -> TodoPage:
     """Proposed placements in the coordinator's regions that they have not agreed yet."""
     placements = _proposed(workplace__region_id__in=region_ids, coordinator_agreed_at__isnull=True)
-    return [_placement_item(placement, today) for placement in placements]
+    return first_items(placements, lambda placement: _placement_item(placement, today))
 
 
-def placements_awaiting_manager(user, region_ids, today) -> list[TodoItem]:
+def placements_awaiting_manager(user, region_ids, today) -> TodoPage:
     """Proposed placements at the unit manager's workplaces that they have not agreed yet."""
     placements = _proposed(
         workplace_id__in=managed_workplace_ids(user), manager_agreed_at__isnull=True
     )
-    return [_placement_item(placement, today) for placement in placements]
+    return first_items(placements, lambda placement: _placement_item(placement, today))
 
 
 def _reviews_awaiting(respondent: str, **filters):
