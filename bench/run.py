@@ -485,8 +485,11 @@ def measure_module(name: str, smoke: bool) -> tuple[list[Figure], bool]:
     return figures, True
 
 
-def seq_scan_figures(pages, heaviest: list[str], out: Path | None, smoke: bool) -> list[Figure]:
-    """Sequential scans on tables over 10,000 rows, per page; plans of the heaviest pages."""
+def seq_scan_figures(
+    pages, heaviest: list[str], out: Path | None, smoke: bool
+) -> tuple[list[Figure], bool]:
+    """Sequential scans on tables over 10,000 rows, per page; plans of the heaviest pages.
+    A page that cannot be explained is a failed figure (and the second value False)."""
     from bench.explain import explain_page, seq_scan_text, table_sizes
 
     sizes = table_sizes()
@@ -495,23 +498,34 @@ def seq_scan_figures(pages, heaviest: list[str], out: Path | None, smoke: bool) 
         for old in out.glob("*.txt"):
             old.unlink()
     figures = []
+    all_explained = True
     for page in pages:
         write_to = out if page.name in heaviest else None
         if smoke and write_to is None:
             continue
-        result = explain_page(page, sizes, write_to, repeat=0)
+        name = f"{page.name}: seq scans on big tables"
+        try:
+            result = explain_page(page, sizes, write_to, repeat=0)
+        except Exception as error:
+            print(traceback.format_exc(), file=sys.stderr)
+            detail = "".join(traceback.format_exception_only(error)).strip()
+            figures.append(failed_figure(name, f"bench/explain.py raised {detail}"))
+            all_explained = False
+            continue
+        if not result.ok:
+            figures.append(failed_figure(name, f"answered {result.status} in process"))
+            all_explained = False
+            continue
         count = len(result.seq_scans)
         note = seq_scan_text(result.seq_scans)
         if write_to is not None and not smoke:
             note += f"; plans in {display_path(result.report_path)}"
         if smoke:
-            figures.append(
-                Figure(f"{page.name}: seq scans on big tables", count, "tables", note=note)
-            )
+            figures.append(Figure(name, count, "tables", note=note))
         else:
             figures.append(
                 Figure(
-                    f"{page.name}: seq scans on big tables",
+                    name,
                     count,
                     "tables",
                     "none",
@@ -519,7 +533,7 @@ def seq_scan_figures(pages, heaviest: list[str], out: Path | None, smoke: bool) 
                     note,
                 )
             )
-    return figures
+    return figures, all_explained
 
 
 # The results --------------------------------------------------------------------------------
@@ -648,6 +662,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--factor", type=float, help="seed_scale --factor (1; smoke 0.005)")
     parser.add_argument("--pages", nargs="+", metavar="PAGE", help="only these pages")
     parser.add_argument(
+        "--skip-modules", action="store_true", help="leave out reports, exports and reminders"
+    )
+    parser.add_argument(
         "--results",
         type=Path,
         help="where to write the results (bench/results.md; smoke: a temp file)",
@@ -761,7 +778,7 @@ def main(argv: list[str] | None = None) -> int:
             ok &= result.clean
         server.stop()
 
-        for module in measuring_modules():
+        for module in [] if args.skip_modules else measuring_modules():
             module_figures, ran = measure_module(module, smoke)
             figures += module_figures
             ok &= ran
@@ -769,10 +786,26 @@ def main(argv: list[str] | None = None) -> int:
         heaviest = [n for n, _ in sorted(loads.items(), key=lambda item: -item[1].p50_ms)]
         heaviest = heaviest[:HEAVIEST_EXPLAINED]
         say(f"query plans: seq scans on every page, plans of {', '.join(heaviest)}")
-        plans_dir = workdir / "explain" if smoke else EXPLAIN_DIR
-        figures += seq_scan_figures(others, heaviest, plans_dir, smoke)
+        # Plans go to bench/explain/ with the results they belong to, nowhere near them
+        # from a smoke or a run written elsewhere.
+        if smoke:
+            plans_dir = workdir / "explain"
+        elif args.results is None:
+            plans_dir = EXPLAIN_DIR
+        else:
+            plans_dir = args.results.parent / "explain"
+        plan_figures, explained = seq_scan_figures(others, heaviest, plans_dir, smoke)
+        figures += plan_figures
+        ok &= explained
 
         elapsed = time.perf_counter() - started
+        if args.pages or args.skip_modules:
+            notes.append(
+                "A partial run: "
+                + (f"only the pages {', '.join(args.pages)}" if args.pages else "every page")
+                + (", without the measuring modules" if args.skip_modules else "")
+                + "."
+            )
         notes.append(
             f"Each page: wrk {duration:g} s at {connections} connections against gunicorn "
             f"with 2 workers, DJANGO_ENV=production; throughput as a ratio to the floor page "
