@@ -18,3 +18,6 @@ class EvaluationConfig(AppConfig):
             slip_tasks,
             todo,
         )
+        from .results_cache import connect_signals
+
+        connect_signals()

@@ -627,6 +627,27 @@ class SlipBatch(models.Model):
         return self.workplace.region_id
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    """Bulk writes send no signal, so they tell the results cache themselves (see
+    ``evaluation.results_cache``); ``bulk_update`` goes through ``update``."""
+
+    def update(self, **kwargs) -> int:
+        count = super().update(**kwargs)
+        _results_changed()
+        return count
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        _results_changed()
+        return created
+
+
+def _results_changed() -> None:
+    from .results_cache import results_changed
+
+    results_changed()
+
+
 class Invitation(models.Model):
     """One respondent's invitation to one wave, and their way through it.
 
@@ -720,6 +741,8 @@ class Invitation(models.Model):
     cancelled_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
@@ -743,6 +766,8 @@ class Invitation(models.Model):
         indexes = [
             models.Index(fields=["wave", "status"]),
             models.Index(fields=["region", "wave"]),
+            # When the next invitation opens: how long the results page may be cached.
+            models.Index(fields=["wave", "opens_at"]),
         ]
 
     def __str__(self) -> str:

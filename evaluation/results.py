@@ -489,11 +489,16 @@ def _answers(scored, plans: dict[int, ScoringPlan]) -> dict[tuple[int, int], dic
     """Raw answers by (invitation, version), item by item, in one query."""
     version_of_item = {item.id: pk for pk, plan in plans.items() for item in plan.items}
     values: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    rows = Answer.objects.filter(
-        invitation__in=scored.values("pk"),
-        item_id__in=list(version_of_item),
-        value__isnull=False,
-    ).values_list("invitation_id", "item_id", "value")
+    # No ordering: the answers' default one joins invitations and items to sort every row.
+    rows = (
+        Answer.objects.filter(
+            invitation__in=scored.values("pk"),
+            item_id__in=list(version_of_item),
+            value__isnull=False,
+        )
+        .order_by()
+        .values_list("invitation_id", "item_id", "value")
+    )
     for invitation_id, item_id, value in rows:
         values[(invitation_id, version_of_item[item_id])][item_id] = value
     return values

@@ -10,16 +10,21 @@ from __future__ import annotations
 import csv
 from functools import wraps
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import formats
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from peersupport.spreadsheets import spreadsheet_safe
 
+from .. import results_cache
 from ..models import InvitationStatus
 from ..permissions import get_study_for_user_or_404, may_see_results
 from ..results import RESPONSE_STATUSES, StudyResults, study_results
@@ -50,17 +55,31 @@ def _results(request, pk: int):
 
 @results_required
 def study_results_page(request, pk: int):
-    study, results = _results(request, pk)
+    """The figures come from the cache while nothing they are made of has changed
+    (``evaluation.results_cache``); ``results`` is computed only when they do not."""
+    user = request.user
+    study = get_study_for_user_or_404(user, pk)
+    region_id = _chosen_region_id(request)
+    results = SimpleLazyObject(lambda: study_results(user, study, region_id=region_id))
+    key = results_cache.page_key(user, study.pk, region_id)
+    figures = cache.get(key)
+    if figures is None:
+        figures = render_to_string(
+            "evaluation/results_study_figures.html",
+            {
+                "study": study,
+                "results": results,
+                "statuses": [InvitationStatus(status).label for status in RESPONSE_STATUSES],
+                # SVG we draw from the shown figures; every label in it is escaped there.
+                "chart": results.chart(_("Response rate per wave")),
+            },
+        )
+        cache.set(key, str(figures), results_cache.seconds_to_keep(user, study))
     return render(
         request,
         "evaluation/results_study.html",
-        {
-            "study": study,
-            "results": results,
-            "statuses": [InvitationStatus(status).label for status in RESPONSE_STATUSES],
-            # SVG we draw from the shown figures; every label in it is escaped there.
-            "chart": results.chart(_("Response rate per wave")),
-        },
+        # Our own rendering of the figures template, escaped there.
+        {"study": study, "results": results, "figures": mark_safe(figures)},  # noqa: S308
     )
 
 

@@ -4,12 +4,15 @@ file, the region filter, and a fixed number of queries whatever the number of an
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from evaluation.models import RespondentGroup
+from evaluation.models import Invitation, InvitationStatus, RespondentGroup
+from evaluation.results_cache import LONGEST_SECONDS, seconds_to_keep
 from peersupport.accounts.models import Role
 from tests.factories import MembershipFactory, certified_participant
 
@@ -203,8 +206,11 @@ def _get_with_queries(client, url, django_assert_num_queries, count):
 
 # Session, user, memberships, MFA; the study, its regions and the filter's; waves, their
 # instruments and subscales; response counts; scored invitations; the scoring plan (items,
-# subscales) per instrument version; answers.
-RESULTS_PAGE_QUERIES = 15
+# subscales) per instrument version; answers; when the next invitation opens (how long the
+# figures are cached).
+RESULTS_PAGE_QUERIES = 16
+# From the cache: session, user, memberships, MFA; the study.
+CACHED_RESULTS_PAGE_QUERIES = 5
 
 
 def test_the_page_takes_a_fixed_number_of_queries(
@@ -219,6 +225,76 @@ def test_the_page_takes_a_fixed_number_of_queries(
         client, results_url(study), django_assert_num_queries, RESULTS_PAGE_QUERIES
     )
     assert {line.n.value for line in response.context["results"].scores} == {12}
+
+
+def test_a_second_look_reads_the_figures_from_the_cache(
+    study, researcher, client_for, django_assert_num_queries
+):
+    """Nothing changed: the figures come from the cache, the same as computed."""
+    client = client_for(researcher)
+    first = _get_with_queries(
+        client, results_url(study), django_assert_num_queries, RESULTS_PAGE_QUERIES
+    )
+    again = _get_with_queries(
+        client, results_url(study), django_assert_num_queries, CACHED_RESULTS_PAGE_QUERIES
+    )
+
+    def figures(response):
+        return response.content.decode().split('class="lead"')[1].split("</main>")[0]
+
+    assert figures(again) == figures(first)
+    assert 'id="response-table"' in figures(again)
+
+
+def test_the_cached_figures_follow_every_change(
+    study, stockholm, skane, researcher, client_for, django_assert_num_queries
+):
+    """A new answer, a cancelled invitation (a bulk update, which sends no signal), or a
+    wider scope: the next look computes the figures afresh."""
+    client = client_for(researcher)
+    url = results_url(study)
+    assert client.get(url).context["results"].responses[1].summary.invited.value == 6
+    wave = study.waves.get(name="Kursslut")
+    invitation = make_invitation(
+        wave,
+        region=stockholm,
+        anchor_key="ny",
+        participant=certified_participant(stockholm, name="Ny deltagare"),
+    )
+    answer(invitation, dict.fromkeys(ITEMS, 3))
+    response = _get_with_queries(client, url, django_assert_num_queries, RESULTS_PAGE_QUERIES)
+    assert response.context["results"].responses[1].summary.invited.value == 7
+    scored = {line.n.value for line in response.context["results"].scores if line.wave == wave}
+    assert scored == {7}
+
+    pending = [make_invitation(wave, region=stockholm, anchor_key=f"v{n}") for n in range(5)]
+    assert client.get(url).context["results"].responses[1].summary.invited.value == 12
+    # The bulk update the cancelling actions make.
+    Invitation.objects.filter(pk__in=[invitation.pk for invitation in pending]).update(
+        status=InvitationStatus.CANCELLED, cancelled_reason="Placeringen avslutades"
+    )
+    response = _get_with_queries(client, url, django_assert_num_queries, RESULTS_PAGE_QUERIES)
+    assert response.context["results"].responses[1].summary.invited.value == 7
+
+    study.regions.add(skane)
+    MembershipFactory(user=researcher, role=Role.RESEARCHER, region=skane)
+    html = client_for(researcher).get(url).content.decode()
+    assert 'id="region-filter"' in html
+
+
+def test_the_figures_are_kept_until_the_next_invitation_opens(study, stockholm, researcher):
+    """An invitation counts once it opens, so cached figures last until then at most."""
+    assert seconds_to_keep(researcher, study) == LONGEST_SECONDS
+    wave = study.waves.get(name="Kursslut")
+    now = timezone.now()
+    make_invitation(
+        wave,
+        region=stockholm,
+        anchor_key="senare",
+        opens_at=now + dt.timedelta(minutes=10),
+        closes_at=now + dt.timedelta(days=30),
+    )
+    assert 590 <= seconds_to_keep(researcher, study) <= 600
 
 
 @pytest.mark.english
