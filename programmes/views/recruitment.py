@@ -78,6 +78,12 @@ def participant_list(request):
     page = Paginator(
         participants.select_related("region").order_by("full_name", "pk"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    # Each status's words once, not get_status_display() on every row (which rebuilds the
+    # choices and translates them all each time).
+    labels = {status: str(label) for status, label in ParticipantStatus.choices}
+    page.object_list = list(page.object_list)
+    for participant in page.object_list:
+        participant.status_label = labels.get(participant.status, participant.status)
     return render(
         request,
         "programmes/participant_list.html",
