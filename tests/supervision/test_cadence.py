@@ -15,6 +15,7 @@ from peersupport.charts import percent_bar_chart
 from supervision import actions
 from supervision.cadence import CellState, cadence_rows, month_starts
 from supervision.models import AttendanceStatus
+from supervision.views import cadence as cadence_views
 from tests.factories import MembershipFactory, person_with_role, ready_workplace
 
 from .state import placed_peer, supervision_group
@@ -176,6 +177,26 @@ def test_who_falls_short_this_month_and_in_which_group(
     assert "0 of 2 attended" in summary
     assert "None planned" in summary
     assert "In no active supervision group" in summary
+
+
+def test_the_grid_shows_a_page_while_the_summary_and_trend_count_everyone(
+    coordinator, long_placed, newly_placed, history, client_for, monkeypatch
+):
+    """A page of the grid holds a few people; who falls short this month and the trend
+    still count everyone, whichever page is shown."""
+    monkeypatch.setattr(cadence_views, "GRID_PAGE_SIZE", 1)
+    client = client_for(coordinator)
+    url = reverse("supervision:cadence")
+
+    first, second = client.get(url), client.get(url, {"page": 2})
+
+    assert set(grid_of(first)) | set(grid_of(second)) == {long_placed, newly_placed}
+    assert len(grid_of(first)) == len(grid_of(second)) == 1
+    for response in (first, second):
+        short = {line["participant"] for line in response.context["short_now"]}
+        assert short == {long_placed, newly_placed}
+        assert response.context["trend"][-1].expected == 2
+    assert "2 peer supporters with an active placement" in first.content.decode()
 
 
 def test_the_trend_gives_the_share_meeting_the_goal_per_month(
