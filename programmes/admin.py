@@ -29,6 +29,7 @@ from .models import (
 
 class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
+    select_related = ("participant", "changed_by")
     readonly_fields = [
         "from_status",
         "to_status",
@@ -72,6 +73,7 @@ class CourseModuleInline(AuditedInline):
 class TemplateDayInline(AuditedInline):
     model = TemplateDay
     filter_horizontal = ["modules"]
+    select_related = ("template",)
 
 
 @admin.register(CourseTemplate)
@@ -100,6 +102,7 @@ class TemplateDayAdmin(AuditedModelAdmin):
 class CourseSessionInline(ReadOnlyInline):
     model = CourseSession
     fields = ["day_number", "date", "start_time", "end_time"]
+    select_related = ("cohort",)
 
 
 @admin.register(Cohort)
@@ -152,6 +155,7 @@ class CertificateAdmin(ReadOnlyModelAdmin):
 class EventInvitationInline(ReadOnlyInline):
     model = EventInvitation
     raw_id_fields = ["participant"]
+    select_related = ("event", "participant", "user")
 
 
 @admin.register(Event)

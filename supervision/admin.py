@@ -39,6 +39,7 @@ class SessionAttendanceInline(ReadOnlyInline):
     fields = ["participant", "status", "reason", "recorded_at", "confirmed_at", "rating"]
     readonly_fields = ["recorded_at", "confirmed_at", "rating"]
     raw_id_fields = ["participant"]
+    select_related = ("participant", "session__group")
 
 
 @admin.register(SupervisionSession)

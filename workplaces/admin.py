@@ -40,11 +40,13 @@ class OrganisationAdmin(AuditedModelAdmin):
 class ReadinessInline(ReadOnlyInline):
     model = ReadinessConfirmation
     raw_id_fields = ["confirmed_by"]
+    select_related = ("workplace", "confirmed_by", "withdrawn_by")
 
 
 class StaffTrainingInline(ReadOnlyInline):
     model = StaffTraining
     raw_id_fields = ["recorded_by"]
+    select_related = ("workplace", "recorded_by")
 
 
 class WorkplaceForm(PrivacyGuardedModelForm):
@@ -100,6 +102,7 @@ class TraineeOrderAdmin(ReadOnlyModelAdmin):
 
 class ReviewInline(ReadOnlyInline):
     model = FollowUpReview
+    select_related = ("placement__participant", "placement__workplace")
 
 
 @admin.register(Placement)
@@ -161,6 +164,7 @@ class SupportSessionAdmin(ReadOnlyModelAdmin):
 class IncidentFollowUpInline(ReadOnlyInline):
     model = IncidentFollowUp
     raw_id_fields = ["written_by"]
+    select_related = ("incident", "written_by")
 
 
 @admin.register(Incident)

@@ -25,6 +25,7 @@ class UserCreationForm(PrivacyGuardedFormMixin, auth_forms.AdminUserCreationForm
 class MembershipInline(AuditedInline):
     model = Membership
     fk_name = "user"
+    select_related = ("user", "region", "created_by")
     autocomplete_fields = ["region"]
     readonly_fields = ["created_at", "created_by"]
 
