@@ -58,6 +58,9 @@ class Timed:
     sections: list[tuple[str, float, int]]
     pdf: float
     workbook: float
+    # The worker's CPU seconds: building the sections, writing the PDF.
+    sections_cpu: float = 0.0
+    pdf_cpu: float = 0.0
     error: str = ""
 
     def note(self) -> str:
@@ -68,8 +71,8 @@ class Timed:
             f"worker: sections {sum(s for _k, s, _q in self.sections):.2f} s "
             f"({sum(q for *_r, q in self.sections)} queries; slowest "
             + ", ".join(f"{key} {seconds:.2f} s" for key, seconds, _q in slowest)
-            + f"), PDF {self.pdf:.2f} s ({self.page_count} pages), "
-            f"workbook {self.workbook:.2f} s"
+            + f"; CPU {self.sections_cpu:.2f} s), PDF {self.pdf:.2f} s (CPU "
+            f"{self.pdf_cpu:.2f} s, {self.page_count} pages), workbook {self.workbook:.2f} s"
         )
 
 
@@ -110,21 +113,24 @@ def _people():
     return region, member(Role.COORDINATOR, region=region), member(Role.RESEARCHER)
 
 
-def _parse_timings(lines: list[str]) -> tuple[list[tuple[str, float, int]], float, float]:
+def _parse_timings(lines: list[str]) -> dict:
+    """The worker's timings (``bench/report_worker.py``) as ``Timed``'s fields."""
     from bench.report_worker import TIMING
 
-    sections, pdf, workbook = [], 0.0, 0.0
+    parsed = {"sections": [], "pdf": 0.0, "workbook": 0.0, "sections_cpu": 0.0, "pdf_cpu": 0.0}
     for line in lines:
         if TIMING not in line:
             continue
         timing = json.loads(line.split(TIMING, 1)[1])
         if timing["part"] == "section":
-            sections.append((timing["key"], timing["seconds"], timing["queries"]))
+            parsed["sections"].append((timing["key"], timing["seconds"], timing["queries"]))
+            parsed["sections_cpu"] += timing["cpu"]
         elif timing["part"] == "pdf":
-            pdf += timing["seconds"]
+            parsed["pdf"] += timing["seconds"]
+            parsed["pdf_cpu"] += timing["cpu"]
         elif timing["part"] == "workbook":
-            workbook += timing["seconds"]
-    return sections, pdf, workbook
+            parsed["workbook"] += timing["seconds"]
+    return parsed
 
 
 def _through_worker(worker, *, actor, region, year: int) -> tuple[Timed, int]:
@@ -156,9 +162,14 @@ def _through_worker(worker, *, actor, region, year: int) -> tuple[Timed, int]:
     report.refresh_from_db()
     # The worker prints its last timer before the row is saved; give the pipe a moment.
     time.sleep(0.2)
-    sections, pdf, workbook = _parse_timings(worker.lines[seen:])
     return (
-        Timed(seconds, status or "lost", report.page_count, sections, pdf, workbook, report.error),
+        Timed(
+            seconds=seconds,
+            status=status or "lost",
+            page_count=report.page_count,
+            error=report.error,
+            **_parse_timings(worker.lines[seen:]),
+        ),
         report.pk,
     )
 
