@@ -183,12 +183,12 @@ def _counts(participant_ids, months: list[dt.date], now: dt.datetime):
         .order_by()
         .values("participant_id", "month")
         .annotate(
-            cancelled=Count("pk", filter=cancelled),
-            attended=Count("pk", filter=~cancelled & Q(status=AttendanceStatus.PRESENT)),
-            absent=Count("pk", filter=~cancelled & Q(status=AttendanceStatus.ABSENT)),
-            excused=Count("pk", filter=~cancelled & Q(status=AttendanceStatus.EXCUSED)),
-            upcoming=Count("pk", filter=unrecorded & Q(session__starts_at__gt=now)),
-            not_recorded=Count("pk", filter=unrecorded & Q(session__starts_at__lte=now)),
+            cancelled=Count("session_id", filter=cancelled),
+            attended=Count("session_id", filter=~cancelled & Q(status=AttendanceStatus.PRESENT)),
+            absent=Count("session_id", filter=~cancelled & Q(status=AttendanceStatus.ABSENT)),
+            excused=Count("session_id", filter=~cancelled & Q(status=AttendanceStatus.EXCUSED)),
+            upcoming=Count("session_id", filter=unrecorded & Q(session__starts_at__gt=now)),
+            not_recorded=Count("session_id", filter=unrecorded & Q(session__starts_at__lte=now)),
         )
     )
     return {(row.pop("participant_id"), row.pop("month")): row for row in rows}

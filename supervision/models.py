@@ -224,7 +224,11 @@ class SupervisionSession(models.Model):
         ordering = ["starts_at", "pk"]
         indexes = [
             models.Index(fields=["group", "starts_at"]),
-            models.Index(fields=["starts_at"]),
+            # Covering: the cadence grid reads every session of its months by date, with
+            # its id and status only, from the index alone.
+            models.Index(
+                fields=["starts_at"], include=["id", "status"], name="supervision_session_month"
+            ),
             # Sessions still without attendance (the ones to come and the ones missing it):
             # the supervisor's home, the to-do page and the list's filter look only at these.
             models.Index(
@@ -321,7 +325,15 @@ class SessionAttendance(models.Model):
                 name="supervision_attendance_rating_range",
             ),
         ]
-        indexes = [models.Index(fields=["participant", "session"])]
+        indexes = [
+            # Covering: the cadence grid counts each person's attendance by status from the
+            # index alone (no heap read per row).
+            models.Index(
+                fields=["participant", "session"],
+                include=["status"],
+                name="supervision_attendance_cadence",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.session}"
