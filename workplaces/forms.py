@@ -74,6 +74,37 @@ class QuickSelect(forms.Select):
         )
 
 
+class ChoiceButtonsMixin:
+    """Choices as large buttons (each an input with Bootstrap's ``btn-check`` and its
+    label), drawn in Python: one widget template per option cost more than the rest of the
+    session form. The inputs are what Django draws (``id_<name>_<n>``), each followed by
+    its label; ``workplaces/session_choices.html`` puts them in their fieldset."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        base_id = attrs.pop("id", None) or f"id_{name}"
+        chosen = set(self.format_value(value))
+        parts = []
+        for index, (option_value, label) in enumerate(self.choices):
+            option_id = f"{base_id}_{index}"
+            checked = " checked" if str(option_value) in chosen else ""
+            parts.append(
+                f'<input type="{self.input_type}" name="{html.escape(name)}" '
+                f'value="{html.escape(str(option_value))}"{flatatt({**attrs, "id": option_id})}'
+                f'{checked}><label class="btn btn-outline-primary" for="{option_id}">'
+                f"{html.escape(str(label))}</label>"
+            )
+        return SafeString("".join(parts))  # every value and label escaped above
+
+
+class RadioButtons(ChoiceButtonsMixin, forms.RadioSelect):
+    pass
+
+
+class CheckboxButtons(ChoiceButtonsMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
 class ValueOptions(BaseChoiceIterator):
     """A select's options read once, as plain values, from a queryset's ``pk`` and ``label``
     columns (no model instance per option, and no re-reading when iterated again)."""
@@ -494,7 +525,7 @@ class SupportSessionForm(PrivacyGuardedFormMixin, forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        widget=RadioButtons(attrs={"class": "btn-check"}),
     )
     other_minutes = forms.IntegerField(
         label=_("Other length, in minutes"),
@@ -506,13 +537,13 @@ class SupportSessionForm(PrivacyGuardedFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of support"),
         choices=SessionKind.choices,
-        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        widget=RadioButtons(attrs={"class": "btn-check"}),
     )
     themes = forms.MultipleChoiceField(
         label=_("Themes"),
         choices=Theme.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}),
+        widget=CheckboxButtons(attrs={"class": "btn-check"}),
     )
     participant_count = forms.IntegerField(
         label=_("Number of participants"),
@@ -601,7 +632,7 @@ class SupportSessionCreateForm(SupportSessionForm):
         label=_("Workplace"),
         queryset=None,
         empty_label=None,
-        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        widget=RadioButtons(attrs={"class": "btn-check"}),
     )
 
     field_order = ["placement"]

@@ -148,6 +148,11 @@ def support_sessions_visible_to(user: User) -> QuerySet[SupportSession]:
     )
 
 
+def own_support_sessions(user: User) -> QuerySet[SupportSession]:
+    """The sessions the user logged at their own placements as a peer supporter."""
+    return _sessions_of(Placement.objects.filter(_placed_as(user)))
+
+
 def get_support_session_for_user_or_404(user: User, pk: int) -> SupportSession:
     return get_object_or_404(
         support_sessions_visible_to(user).select_related("placement__workplace"), pk=pk

@@ -66,9 +66,13 @@ def placement_list(request):
         ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
+    # Worked out here, not per row in the template (see ``review_list``).
     detail_url = url_by_pk("workplaces:placement_detail")
+    statuses = {value: str(label) for value, label in PlacementStatus.choices}
     for placement in page:
         placement.url = detail_url(placement.pk)
+        placement.status_label = statuses[placement.status]
+        placement.waiting_for = _waiting_for(placement)
     return render(
         request,
         "workplaces/placement_list.html",
@@ -79,6 +83,16 @@ def placement_list(request):
             "may_propose": has_role(request.user, Role.COORDINATOR),
         },
     )
+
+
+def _waiting_for(placement) -> str:
+    if placement.status != PlacementStatus.PROPOSED:
+        return ""
+    if not placement.coordinator_agreed_at and not placement.manager_agreed_at:
+        return _("Waiting for both to agree")
+    if not placement.coordinator_agreed_at:
+        return _("Waiting for the coordinator")
+    return _("Waiting for the unit manager")
 
 
 @role_required(Role.COORDINATOR)

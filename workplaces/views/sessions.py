@@ -33,6 +33,7 @@ from ..permissions import (
     coordinated_region_ids,
     get_support_session_for_user_or_404,
     own_placements,
+    own_support_sessions,
     support_sessions_visible_to,
     workplaces_visible_to,
 )
@@ -54,10 +55,6 @@ REGION_LIST_FIELDS = (
     "placement__participant__user_id",
     "placement__workplace__name",
 )
-
-
-def _own_sessions(user) -> QuerySet[SupportSession]:
-    return support_sessions_visible_to(user).filter(placement__participant__user=user)
 
 
 @role_required(Role.PEER_SUPPORTER)
@@ -88,7 +85,7 @@ def session_list(request):
 
 
 def _own_session_list(request):
-    sessions = _own_sessions(request.user)
+    sessions = own_support_sessions(request.user)
     page = Paginator(
         sessions.select_related("placement__workplace").order_by("-date", "-created_at", "-pk"),
         PAGE_SIZE,
