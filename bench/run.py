@@ -539,7 +539,7 @@ def seq_scan_figures(
 # The results --------------------------------------------------------------------------------
 
 
-def machine(connections: int) -> list[tuple[str, str]]:
+def machine(connections: int, load_at_start: float) -> list[tuple[str, str]]:
     import django
     from django.db import connection
 
@@ -579,6 +579,11 @@ def machine(connections: int) -> list[tuple[str, str]]:
         ("Django", django.get_version()),
         ("Server", (gunicorn.stdout or gunicorn.stderr).strip() + ", 2 workers"),
         ("Load", f"{wrk_version}, {WRK_THREADS} threads, {connections} connections"),
+        (
+            "Other work on the machine",
+            f"load average {load_at_start:.1f} when the run began, "
+            f"{os.getloadavg()[0]:.1f} when it ended (1-minute averages)",
+        ),
     ]
 
 
@@ -675,6 +680,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
+    load_at_start = os.getloadavg()[0]
     smoke = args.smoke
     duration = args.duration or (1.0 if smoke else 10.0)
     connections = SMOKE_CONNECTIONS if smoke else WRK_CONNECTIONS
@@ -812,7 +818,8 @@ def main(argv: list[str] | None = None) -> int:
             f"(/bench/floor/), measured before and after the pages. This run took "
             f"{elapsed / 60:.1f} minutes."
         )
-        text = results_markdown(figures, machine(connections), scale_rows, notes, smoke)
+        machine_rows = machine(connections, load_at_start)
+        text = results_markdown(figures, machine_rows, scale_rows, notes, smoke)
         target = args.results or RESULTS
         if smoke and args.results is None:
             handle, name = tempfile.mkstemp(prefix="bench-smoke-", suffix=".md")
