@@ -521,11 +521,11 @@ def _score_wave(
     answered = [
         r for r in respondents if (r.pk, version.pk) in values and (r.completed or with_withdrawn)
     ]
-    scores = [plan.score(values[(r.pk, version.pk)]) for r in answered]
-    scored_items = [plan.scored_items(values[(r.pk, version.pk)]) for r in answered]
-    for rule in plan.rules:
+    rows = [plan.scored_values(values[(r.pk, version.pk)]) for r in answered]
+    for rule, indexes in plan.rule_indexes:
         name = _name_of(rule.key, names)
-        data = [score[rule.key] for score in scores if score[rule.key] is not None]
+        matrix = [[row[index] for index in indexes] for row in rows]
+        data = [score for score in map(rule.score_values, matrix) if score is not None]
         n = _count_shown(len(data), summary)
         results.scores.append(
             ScoreLine(
@@ -537,14 +537,16 @@ def _score_wave(
                 summary=describe(data) if _enough(n) else None,
             )
         )
-        matrix = [[items[key] for key in rule.item_keys] for items in scored_items]
         complete_by_region: dict[int, int] = defaultdict(int)
+        complete_rows = []
         for respondent, row in zip(answered, matrix, strict=True):
-            if all(value is not None for value in row):
+            if None not in row:
                 complete_by_region[respondent.region_id] += 1
+                complete_rows.append(row)
         complete = sum(complete_by_region.values())
         complete_n = _count_shown(complete, summary)
-        alpha = cronbach_alpha(matrix)
+        # Alpha is over the respondents who answered every item: these rows, in order.
+        alpha = cronbach_alpha(complete_rows)
         results.alphas.append(
             AlphaLine(
                 wave=wave,

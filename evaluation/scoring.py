@@ -39,7 +39,8 @@ nothing is rounded here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -85,15 +86,27 @@ class ScoreRule:
     item_keys: tuple[str, ...]
 
     def score(self, scored: Mapping[str, int | None]) -> float | None:
-        answered = [scored[key] for key in self.item_keys if scored.get(key) is not None]
-        n_items, n_answered = len(self.item_keys), len(answered)
-        if n_answered == 0 or n_answered < self.min_answered * n_items:
+        return self.score_values([scored.get(key) for key in self.item_keys])
+
+    @cached_property
+    def least_answered(self) -> int:
+        """The fewest answered items that give a score: one, and ``min_answered`` of all."""
+        return max(1, math.ceil(self.min_answered * len(self.item_keys)))
+
+    def score_values(self, values: Sequence[int | None]) -> float | None:
+        """The score of this rule's items' scored values, in ``item_keys`` order.
+
+        Exact: sums of integers, and one correctly rounded division (``int / int`` is the
+        float nearest the quotient, as ``float(Fraction(...))`` is)."""
+        answered = [value for value in values if value is not None]
+        n_answered = len(answered)
+        if n_answered < self.least_answered:
             return None
-        total = Fraction(sum(answered))
+        total = sum(answered)
         if self.method == ScoringMethod.MEAN:
-            return float(total / n_answered)
+            return total / n_answered
         if self.prorate:
-            return float(total * n_items / n_answered)
+            return total * len(self.item_keys) / n_answered
         return float(total)
 
 
@@ -114,19 +127,52 @@ class ScoringPlan:
 
     def scored_items(self, values: Mapping[str | int, int | None]) -> dict[str, int | None]:
         """Reverse-scored values of every scale item by key (``None`` when unanswered)."""
-        by_key = {self._key_of(ref): value for ref, value in values.items()}
-        return {item.key: item.score(by_key.get(item.key)) for item in self.items}
+        return dict(zip(self._item_keys, self.scored_values(values), strict=True))
+
+    def scored_values(self, values: Mapping[str | int, int | None]) -> list[int | None]:
+        """Reverse-scored values of every scale item in item order (``None`` when
+        unanswered); ``values`` is keyed by item key or item id, the later winning."""
+        scored: list[int | None] = [None] * len(self.items)
+        slots = self._slots
+        for ref, value in values.items():
+            slot = slots.get(ref)
+            if slot is None:
+                continue
+            index, mirror = slot
+            if value is not None and mirror is not None:
+                value = mirror - value
+            scored[index] = value
+        return scored
 
     def score(self, values: Mapping[str | int, int | None]) -> dict[str, float | None]:
-        scored = self.scored_items(values)
-        return {rule.key: rule.score(scored) for rule in self.rules}
+        return self.scores_of(self.scored_values(values))
+
+    def scores_of(self, scored: Sequence[int | None]) -> dict[str, float | None]:
+        """The scores from ``scored_values``: by rule key, in rule order."""
+        return {
+            rule.key: rule.score_values([scored[index] for index in indexes])
+            for rule, indexes in self.rule_indexes
+        }
 
     @cached_property
-    def _key_by_id(self) -> dict[int, str]:
-        return {item.id: item.key for item in self.items}
+    def rule_indexes(self) -> tuple[tuple[ScoreRule, tuple[int, ...]], ...]:
+        """Each rule with the positions of its items in ``scored_values``."""
+        position = {item.key: index for index, item in enumerate(self.items)}
+        return tuple((rule, tuple(position[key] for key in rule.item_keys)) for rule in self.rules)
 
-    def _key_of(self, ref: str | int) -> str | None:
-        return self._key_by_id.get(ref) if isinstance(ref, int) else ref
+    @cached_property
+    def _item_keys(self) -> tuple[str, ...]:
+        return tuple(item.key for item in self.items)
+
+    @cached_property
+    def _slots(self) -> dict[str | int, tuple[int, int | None]]:
+        """Item id and item key → (position, ``min + max`` for a reverse item)."""
+        slots: dict[str | int, tuple[int, int | None]] = {}
+        for index, item in enumerate(self.items):
+            slot = (index, item.min_value + item.max_value if item.reverse else None)
+            slots[item.id] = slot
+            slots[item.key] = slot
+        return slots
 
 
 def scoring_plan(version: InstrumentVersion) -> ScoringPlan:

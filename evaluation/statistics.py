@@ -113,7 +113,8 @@ def complete_cases(matrix: Sequence[Sequence[float | None]]) -> np.ndarray:
     """The rows (respondents) of a respondents × items matrix that answered every item."""
     import numpy as np
 
-    data = np.array([_floats(row) for row in matrix], dtype=float)
+    # ``None`` (unanswered) becomes NaN.
+    data = np.array(matrix, dtype=float)
     if data.ndim != 2:
         return np.empty((0, 0))
     return data[~np.isnan(data).any(axis=1)]
