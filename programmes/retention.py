@@ -87,6 +87,11 @@ def anonymise_participants(participants: QuerySet[Participant]) -> int:
         reason=THINNED_TEXT
     )
     attendance.exclude(status=AttendanceStatus.EXCUSED).exclude(reason="").update(reason="")
+    # Their names leave the supervision cadence grid's cache too (an update sends no signal;
+    # replaced again when the transaction commits).
+    from supervision.cadence_cache import cadence_changed
+
+    cadence_changed()
     Participant.objects.filter(pk__in=ids).update(
         full_name=THINNED_NAME,
         email=Concat(

@@ -22,6 +22,7 @@ from programmes.actions import REMINDER_TIME
 from programmes.models import Participant
 from programmes.schedule import is_public_holiday
 
+from .cadence_cache import cadence_changed
 from .models import (
     ArrangementKind,
     AttendanceStatus,
@@ -191,6 +192,7 @@ def update_group(
         ],
         ignore_conflicts=True,
     )
+    cadence_changed()  # a bulk write sends no signal
     record_event(actor=actor, action=AuditAction.UPDATE, obj=group)
     return group
 
@@ -217,6 +219,7 @@ def deactivate_group(*, actor: User, group: SupervisionGroup, reason: str) -> Su
         session.cancelled_reason = reason
         session.cancelled_at = now
     SupervisionSession.objects.bulk_update(upcoming, ["status", "cancelled_reason", "cancelled_at"])
+    cadence_changed()  # a bulk write sends no signal
     Notification.objects.pending().filter(
         kind=SUPERVISION_REMINDER.key,
         subject_type=ContentType.objects.get_for_model(SupervisionSession),
@@ -335,6 +338,7 @@ def plan_series(
     SessionAttendance.objects.bulk_create(
         [SessionAttendance(session=s, participant=m) for s in sessions for m in members]
     )
+    cadence_changed()  # a bulk write sends no signal
     return sessions
 
 
@@ -464,6 +468,7 @@ def record_attendance(
     SessionAttendance.objects.bulk_update(
         attendances.values(), ["status", "reason", "recorded_at", "recorded_by"]
     )
+    cadence_changed()  # a bulk write sends no signal
     session.themes = themes
     session.attendance_recorded_at = now
     session.save(update_fields=["themes", "attendance_recorded_at"])

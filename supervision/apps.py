@@ -15,3 +15,6 @@ class SupervisionConfig(AppConfig):
             reports,
             todo,
         )
+        from .cadence_cache import connect_signals
+
+        connect_signals()

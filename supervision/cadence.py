@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, DateField, Prefetch, Q
+from django.db.models import Count, DateField, Min, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -189,9 +189,13 @@ def _counts(participant_ids, months: list[dt.date], now: dt.datetime):
             excused=Count("session_id", filter=~cancelled & Q(status=AttendanceStatus.EXCUSED)),
             upcoming=Count("session_id", filter=unrecorded & Q(session__starts_at__gt=now)),
             not_recorded=Count("session_id", filter=unrecorded & Q(session__starts_at__lte=now)),
+            # When the grid next changes by the clock alone (a session to come starts).
+            next_start=Min("session__starts_at", filter=Q(session__starts_at__gt=now)),
         )
     )
-    return {(row.pop("participant_id"), row.pop("month")): row for row in rows}
+    counts = {(row.pop("participant_id"), row.pop("month")): row for row in rows}
+    starts = [row.pop("next_start") for row in counts.values()]
+    return counts, min((start for start in starts if start is not None), default=None)
 
 
 def cadence_rows(
@@ -199,10 +203,18 @@ def cadence_rows(
 ) -> list[Row]:
     """A row per peer supporter (with an active placement now, or with any placement in
     the months when ``active_now`` is false), a cell per month in ``months``."""
+    return cadence_rows_until(region_ids, months, active_now=active_now, now=now)[0]
+
+
+def cadence_rows_until(
+    region_ids, months: list[dt.date], *, active_now: bool = True, now: dt.datetime | None = None
+) -> tuple[list[Row], dt.datetime | None]:
+    """``cadence_rows``, and when the next of their sessions in ``months`` starts (the rows
+    stay as they are until then unless the data changes; None: none to come)."""
     now = now or timezone.now()
     this_month = timezone.localtime(now).date().replace(day=1)
     people = list(_participants(region_ids, months, active_now=active_now))
-    counts = _counts([p.pk for p in people], months, now)
+    counts, next_start = _counts([p.pk for p in people], months, now)
     goal = settings.SUPERVISION_SESSIONS_PER_MONTH
     month_ends = [_month_end(month) for month in months]
     rows = []
@@ -219,7 +231,7 @@ def cadence_rows(
                 )
             )
         rows.append(row)
-    return rows
+    return rows, next_start
 
 
 def trend(rows: list[Row], months: list[dt.date]) -> list[MonthTrend]:

@@ -18,7 +18,8 @@ from peersupport.accounts.permissions import role_required
 from peersupport.accounts.scoping import regions_for
 from peersupport.charts import percent_bar_chart
 
-from ..cadence import Cell, CellState, Row, cadence_rows, month_starts, trend
+from ..cadence import Cell, CellState, Row, month_starts
+from ..cadence_cache import cached_grid
 from ..models import SupervisionGroup
 
 # This month and the six before it.
@@ -90,7 +91,7 @@ def cadence(request):
     region_ids = [region.pk] if region else [r.pk for r in regions]
     now = timezone.now()
     months = month_starts(timezone.localdate(now), CADENCE_MONTHS)
-    rows = cadence_rows(region_ids, months, now=now)
+    rows, per_month = cached_grid(region_ids, months, now)
     # Everyone counts in the trend and the list of who falls short; the grid shows a page.
     page = Paginator(rows, GRID_PAGE_SIZE).get_page(request.GET.get("page"))
     short_rows = [row for row in rows if row.current.state == CellState.SHORT]
@@ -112,7 +113,6 @@ def cadence(request):
         }
         for row in short_rows
     ]
-    per_month = trend(rows, months)
     chart = percent_bar_chart(
         title=_("Share of peer supporters meeting the supervision goal, per month"),
         categories=[date_format(month, "b") for month in months],
