@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
-from django.db import models, transaction
-from django.template.loader import render_to_string
+from django.db import DatabaseError, models, transaction
+from django.template.backends.django import Template
+from django.template.loader import get_template
 from django.utils import timezone, translation
 
-from .kinds import get_kind
+from .kinds import NotificationKind, get_kind
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -90,10 +92,27 @@ def address_of(notification: Notification) -> tuple[str, str]:
     return kind.address(notification)
 
 
-def render_notification(notification: Notification) -> tuple[str, str]:
-    """The subject line and body, in the recipient's language."""
+def render_notification(
+    notification: Notification,
+    *,
+    language: str | None = None,
+    templates: dict[str, Template] | None = None,
+) -> tuple[str, str]:
+    """The subject line and body, in the recipient's language.
+
+    The dispatcher passes the ``language`` it has already read and a ``templates`` cache
+    for its sweep, so each template is loaded and compiled once per sweep, not per message.
+    """
     kind = get_kind(notification.kind)
-    _email, language = address_of(notification)
+    if language is None:
+        _email, language = address_of(notification)
+    templates = {} if templates is None else templates
+
+    def template(name: str) -> Template:
+        if name not in templates:
+            templates[name] = get_template(name)
+        return templates[name]
+
     with translation.override(language or settings.LANGUAGE_CODE):
         context = {
             "recipient": notification.recipient,
@@ -102,8 +121,8 @@ def render_notification(notification: Notification) -> tuple[str, str]:
             "site_url": settings.SITE_URL.rstrip("/"),
             **kind.build_context(notification),
         }
-        subject_line = " ".join(render_to_string(kind.subject_template, context).split())
-        body = render_to_string(kind.body_template, context)
+        subject_line = " ".join(template(kind.subject_template).render(context).split())
+        body = template(kind.body_template).render(context)
     return subject_line, body
 
 
@@ -118,7 +137,9 @@ class NoLongerWanted(Exception):
 class _Mailer:
     """One connection to the mail server for a whole sweep, not one per message (with SMTP
     each is a TCP and TLS handshake and a login): opened for the first message, opened
-    again after a failed one (the server may have dropped it), closed at the end."""
+    again after a failed one (the server may have dropped it), closed at the end. Each
+    message is handed over alone (``send_messages([message])`` on the shared connection),
+    so a refused message is known and retried by itself while the others go out."""
 
     def __init__(self) -> None:
         self._connection = None
@@ -144,23 +165,43 @@ class _Mailer:
             logger.warning("Closing the mail connection failed: %s", error)
 
 
-def _load_subject(notification: Notification) -> None:
-    """Load the subject with the relations its kind's templates read, in one query (the
-    generic relation would load the subject alone, and each relation after it)."""
-    related = get_kind(notification.kind).subject_related
-    # The content type's cache, not the foreign key (a query).
-    model = ContentType.objects.get_for_id(notification.subject_type_id).model_class()
-    if not related or model is None:
-        return
-    subject = (
-        model._base_manager.select_related(*related).filter(pk=notification.subject_id).first()
-    )
-    if subject is not None:
-        notification.subject = subject
+def _kind_or_none(key: str) -> NotificationKind | None:
+    try:
+        return get_kind(key)
+    except LookupError:
+        return None
 
 
-def _send(notification: Notification, mailer: _Mailer) -> None:
-    _load_subject(notification)
+def _load_subjects(batch: list[Notification]) -> None:
+    """Load the subjects of a whole batch, with the relations each kind's templates read:
+    one query per subject model and set of relations, not one (or more) per message. A
+    subject that no longer exists is cached as None, so reading it costs no query."""
+    subject_field = Notification._meta.get_field("subject")
+    groups: dict[tuple[int, tuple[str, ...]], list[Notification]] = defaultdict(list)
+    for notification in batch:
+        kind = _kind_or_none(notification.kind)
+        related = kind.subject_related if kind is not None else ()
+        groups[(notification.subject_type_id, related)].append(notification)
+    for (type_id, related), notifications in groups.items():
+        # The content type's cache, not the foreign key (a query).
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            found = {}
+        else:
+            subjects = model._base_manager.all()
+            if related:
+                subjects = subjects.select_related(*related)
+            found = subjects.in_bulk({notification.subject_id for notification in notifications})
+        for notification in notifications:
+            subject = found.get(notification.subject_id)
+            if subject is None:
+                subject_field.set_cached_value(notification, None)
+            else:
+                notification.subject = subject
+
+
+def _prepare(notification: Notification, templates: dict[str, Template]) -> EmailMessage:
+    """The message to send, or SubjectGone / NoLongerWanted / another error."""
     if notification.subject is None:
         raise SubjectGone("The subject of this notification no longer exists; not sent.")
     still_wanted = get_kind(notification.kind).still_wanted
@@ -169,63 +210,157 @@ def _send(notification: Notification, mailer: _Mailer) -> None:
             "No longer wanted: what it is about has ended (for example the survey was "
             "answered, withdrawn or closed); not sent."
         )
-    subject_line, body = render_notification(notification)
-    email, _language = address_of(notification)
-    mailer.send(EmailMessage(subject=subject_line, body=body, to=[email]))
+    email, language = address_of(notification)
+    subject_line, body = render_notification(notification, language=language, templates=templates)
     notification.title = subject_line[:200]
+    return EmailMessage(subject=subject_line, body=body, to=[email])
+
+
+# Outcome of preparing one message: the message, or the error that stops it.
+_Outcome = EmailMessage | Exception
+
+
+def _prepare_alone(notification: Notification, templates: dict[str, Template]) -> _Outcome:
+    """Prepare one message in its own savepoint, so a database error in it (a survey
+    kind's NOWAIT lock refused) is recorded as this message's failure and the batch goes on."""
+    try:
+        with transaction.atomic():
+            return _prepare(notification, templates)
+    except Exception as error:
+        return error
+
+
+def _prepare_batch(batch: list[Notification], templates: dict[str, Template]) -> list[_Outcome]:
+    """Prepare every message of the batch before any is sent.
+
+    A kind that asks ``still_wanted`` (the survey kinds lock their invitation, NOWAIT, and
+    expect the lock to be refused now and then) gets a savepoint per message, as before.
+    The others share one savepoint: a database error there is not expected, and if one
+    comes, that savepoint is rolled back and those messages are prepared again one by one
+    in savepoints of their own. Nothing has been sent yet, so nothing is lost.
+    """
+    outcomes: dict[int, _Outcome] = {}
+    plain = []
+    for notification in batch:
+        kind = _kind_or_none(notification.kind)
+        if kind is not None and kind.still_wanted is not None:
+            outcomes[notification.pk] = _prepare_alone(notification, templates)
+        else:
+            plain.append(notification)
+    if plain:
+        try:
+            with transaction.atomic():
+                for notification in plain:
+                    try:
+                        outcomes[notification.pk] = _prepare(notification, templates)
+                    except DatabaseError:
+                        raise
+                    except Exception as error:
+                        outcomes[notification.pk] = error
+        except DatabaseError:
+            for notification in plain:
+                outcomes[notification.pk] = _prepare_alone(notification, templates)
+    return [outcomes[notification.pk] for notification in batch]
+
+
+# A sweep claims its first batch small, so a few due messages are shared between
+# dispatchers running at once, then doubles it up to BATCH_SIZE.
+FIRST_BATCH_SIZE = 10
+BATCH_SIZE = 100
 
 
 def dispatch_due_notifications(*, limit: int = 500, now: datetime | None = None) -> int:
     """Send the notifications that are due; returns how many were sent.
 
-    Each row is claimed, sent and marked in its own transaction. The row lock keeps a
-    concurrent dispatcher off it (it skips locked rows), and a crash mid-send rolls back
-    only the row being sent, so the next sweep sends it once more and nothing else twice.
+    The due rows are claimed a batch at a time, each batch in one transaction: claimed in
+    one query (locked, skipping rows another dispatcher holds), their subjects and
+    recipients loaded in a fixed number of queries, rendered, sent one by one over one
+    mail connection, and marked (sent, failed for a retry with backoff, or given up) in
+    one UPDATE before the transaction commits and the locks go. So a row is marked sent
+    in the transaction that holds its lock, and a concurrent dispatcher never sends it.
+    An exception that ends the process from within (``BaseException``: a shutdown, a time
+    limit) stops the sending, but the messages already sent are marked and committed
+    before it goes on; only a hard kill between a send and the commit leaves the batch's
+    sent messages unmarked, to be sent again by the next sweep.
     The kind's ``still_wanted`` is asked inside that transaction, so a kind that locks
     its subject there serialises with a change to it committing at the same time.
     ``now`` sends what is due by then (tests "travel" in time with it).
     """
     mailer = _Mailer()
+    templates: dict[str, Template] = {}
+    sent = 0
+    size = FIRST_BATCH_SIZE
     try:
-        return _dispatch(mailer, limit=limit, now=now)
+        while limit > 0:
+            wanted = min(size, limit)
+            claimed, delivered = _dispatch_batch(mailer, templates, size=wanted, now=now)
+            sent += delivered
+            if claimed < wanted:
+                break
+            limit -= claimed
+            size = min(2 * size, BATCH_SIZE)
     finally:
         mailer.close()
-
-
-def _dispatch(mailer: _Mailer, *, limit: int, now: datetime | None) -> int:
-    sent = 0
-    for _ in range(limit):
-        with transaction.atomic():
-            notification = (
-                Notification.objects.due(now)
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
-                .order_by("due_at", "pk")
-                .first()
-            )
-            if notification is None:
-                break
-            try:
-                # A savepoint, so a database error while rendering can still be recorded.
-                with transaction.atomic():
-                    _send(notification, mailer)
-            except (SubjectGone, NoLongerWanted) as error:
-                _give_up(notification, error)
-            except Exception as error:
-                _record_failure(notification, error)
-            else:
-                notification.sent_at = timezone.now()
-                notification.attempts += 1
-                notification.last_error = ""
-                notification.save(update_fields=["sent_at", "attempts", "last_error", "title"])
-                sent += 1
     return sent
+
+
+def _dispatch_batch(
+    mailer: _Mailer, templates: dict[str, Template], *, size: int, now: datetime | None
+) -> tuple[int, int]:
+    """Claim, send and mark one batch; returns how many rows were claimed and sent."""
+    interrupted: BaseException | None = None
+    with transaction.atomic():
+        batch = list(
+            Notification.objects.due(now)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .order_by("due_at", "pk")[:size]
+        )
+        if not batch:
+            return 0, 0
+        _load_subjects(batch)
+        delivered: list[Notification] = []
+        stopped: list[Notification] = []
+        for notification, outcome in zip(batch, _prepare_batch(batch, templates), strict=True):
+            if isinstance(outcome, SubjectGone | NoLongerWanted):
+                _give_up(notification, outcome)
+                stopped.append(notification)
+            elif isinstance(outcome, Exception):
+                _record_failure(notification, outcome)
+                stopped.append(notification)
+            elif interrupted is None:
+                try:
+                    mailer.send(outcome)
+                except Exception as error:
+                    _record_failure(notification, error)
+                    stopped.append(notification)
+                except BaseException as error:
+                    # Mark what has gone out, commit, then let the process end.
+                    interrupted = error
+                else:
+                    delivered.append(notification)
+        _mark(delivered, stopped)
+    if interrupted is not None:
+        raise interrupted
+    return len(batch), len(delivered)
+
+
+def _mark(delivered: list[Notification], stopped: list[Notification]) -> None:
+    """One UPDATE for the batch's sent rows, one for its failed or given-up rows."""
+    now = timezone.now()
+    for notification in delivered:
+        notification.sent_at = now
+        notification.attempts += 1
+        notification.last_error = ""
+    if delivered:
+        Notification.objects.bulk_update(delivered, ["sent_at", "attempts", "last_error", "title"])
+    if stopped:
+        Notification.objects.bulk_update(stopped, ["attempts", "last_error", "failed_at", "due_at"])
 
 
 def _give_up(notification: Notification, error: Exception) -> None:
     notification.failed_at = timezone.now()
     notification.last_error = str(error)
-    notification.save(update_fields=["failed_at", "last_error"])
 
 
 def _record_failure(notification: Notification, error: Exception) -> None:
@@ -238,4 +373,3 @@ def _record_failure(notification: Notification, error: Exception) -> None:
     else:
         notification.due_at = now + backoff(notification.attempts)
         logger.warning("Notification %s failed, retrying: %s", notification.pk, error)
-    notification.save(update_fields=["attempts", "last_error", "failed_at", "due_at"])

@@ -72,5 +72,11 @@ def _invitation_context(notification: Notification) -> dict[str, Any]:
 
 
 ACCOUNT_INVITATION = register(
-    NotificationKind("account_invitation", _("Invitation to PEER Support"), _invitation_context)
+    NotificationKind(
+        "account_invitation",
+        _("Invitation to PEER Support"),
+        _invitation_context,
+        # The body names the membership's region.
+        subject_related=("region",),
+    )
 )
