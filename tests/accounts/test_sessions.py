@@ -71,6 +71,14 @@ def _login(email: str) -> Client:
     return client
 
 
+# allauth's session list (a library view) loads each of the person's sessions, and the user
+# in it, to drop the ended ones; it is bounded by one person's devices: the fix is upstream.
+@pytest.mark.zeal_ignore(
+    allowlist=[
+        {"model": "sessions.Session", "field": "get()"},
+        {"model": "accounts.User", "field": "get()"},
+    ]
+)
 def test_a_person_lists_and_ends_their_sessions_on_other_devices(peer_supporter):
     """Logged in on two devices, the person sees both sessions and ends the other one,
     which is then logged out; the menu and the profile page lead there."""
