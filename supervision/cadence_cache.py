@@ -77,6 +77,9 @@ def cached_grid(
             return rows, per_month
     rows, valid_until = cadence_rows_until(region_ids, months, now=now)
     per_month = trend(rows, months)
+    for row in rows:
+        # Read only to compute the cells: not kept (unpickling them doubled a hit's cost).
+        row.participant.__dict__.pop("cadence_placements", None)
     seconds = LONGEST_SECONDS
     if valid_until is not None:
         seconds = min(LONGEST_SECONDS, int((valid_until - now).total_seconds()))
