@@ -43,7 +43,7 @@ from .models import (
     WaveInstrument,
 )
 from .permissions import invitations_for_results, result_region_ids
-from .scoring import TOTAL, ScoringPlan, scoring_plan
+from .scoring import TOTAL, ScoringPlan, scoring_plans
 from .statistics import PairedChange, Summary, cronbach_alpha, describe, paired_change
 
 # The statuses an invitation counted as invited can be in; together they make "invited".
@@ -356,7 +356,7 @@ def _load(invitations, waves: list[Wave]) -> _Loaded:
         for wave in waves
         for link in wave.wave_instruments.all()
     }
-    plans = {pk: scoring_plan(version) for pk, version in versions.items()}
+    plans = scoring_plans(versions.values())
     values = _answers(scored, plans)
     return _Loaded(counts, units, respondents, plans, values)
 
@@ -376,14 +376,14 @@ def _study_results(
     results.unpaired_waves = [wave for wave in waves if wave.group in ANONYMOUS_GROUPS]
 
     summaries = {wave.wave.pk: wave.summary for wave in responses}
+    by_wave: dict[int, list[_Respondent]] = defaultdict(list)
+    for r in respondents.values():
+        if chosen_region in (None, r.region_id):
+            by_wave[r.wave_id].append(r)
     for wave in waves:
         if wave.pk not in summaries:
             continue
-        in_wave = [
-            r
-            for r in respondents.values()
-            if r.wave_id == wave.pk and chosen_region in (None, r.region_id)
-        ]
+        in_wave = by_wave[wave.pk]
         for link in wave.wave_instruments.all():
             _score_wave(
                 results,
@@ -621,8 +621,9 @@ def _latest_by_person(
     """Each person's invitation in the wave with answers to the version; the latest when
     they had several (e.g. two placements)."""
     latest = {}
+    wave_id = wave.pk
     for r in respondents.values():
-        if r.wave_id == wave.pk and r.person and (r.pk, version_id) in values:
+        if r.wave_id == wave_id and r.person and (r.pk, version_id) in values:
             latest[r.person] = r
     return latest
 

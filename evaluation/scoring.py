@@ -176,20 +176,35 @@ class ScoringPlan:
 
 
 def scoring_plan(version: InstrumentVersion) -> ScoringPlan:
-    """The version's scale items and scoring rules, in two queries."""
-    items = tuple(
-        ScoredItem(
-            id=item.pk,
-            key=item.key,
-            subscale_key=item.subscale.key if item.subscale else None,
-            reverse=item.reverse,
-            min_value=item.scale.min_value,
-            max_value=item.scale.max_value,
-        )
-        for item in Item.objects.filter(version=version, kind=ItemKind.SCALE)
+    """The version's scale items and scoring rules, in two queries (one when the version's
+    subscales are prefetched)."""
+    return scoring_plans([version])[version.pk]
+
+
+def scoring_plans(versions: Iterable[InstrumentVersion]) -> dict[int, ScoringPlan]:
+    """``scoring_plan`` of several versions by id: their items in one query, and their
+    subscales in one each unless prefetched."""
+    versions = list(versions)
+    items: dict[int, list[ScoredItem]] = {version.pk: [] for version in versions}
+    for item in (
+        Item.objects.filter(version__in=versions, kind=ItemKind.SCALE)
         .select_related("scale", "subscale")
-        .order_by("position")
-    )
+        .order_by("version_id", "position")
+    ):
+        items[item.version_id].append(
+            ScoredItem(
+                id=item.pk,
+                key=item.key,
+                subscale_key=item.subscale.key if item.subscale else None,
+                reverse=item.reverse,
+                min_value=item.scale.min_value,
+                max_value=item.scale.max_value,
+            )
+        )
+    return {version.pk: _plan(version, tuple(items[version.pk])) for version in versions}
+
+
+def _plan(version: InstrumentVersion, items: tuple[ScoredItem, ...]) -> ScoringPlan:
     rules = [
         ScoreRule(
             key=subscale.key,
@@ -198,7 +213,8 @@ def scoring_plan(version: InstrumentVersion) -> ScoringPlan:
             prorate=subscale.prorate,
             item_keys=tuple(item.key for item in items if item.subscale_key == subscale.key),
         )
-        for subscale in version.subscales.order_by("position", "pk")
+        # Sorted here, so subscales prefetched with the version are read without a query.
+        for subscale in sorted(version.subscales.all(), key=lambda s: (s.position, s.pk))
     ]
     if version.total_method:
         rules.append(

@@ -136,13 +136,6 @@ def test_counts_follow_the_national_proportions_with_fictitious_people():
     ).exists()
 
 
-# The survey results page reads each instrument version's subscales one version at a time
-# (evaluation/scoring.py, ``scoring_plan``): a query per instrument of the study, which the
-# scale study's several instruments show. Left to the results page's owner; this test is
-# about the seed's rows.
-@pytest.mark.zeal_ignore(
-    allowlist=[{"model": "evaluation.InstrumentVersion", "field": "subscales"}]
-)
 @pytest.mark.django_db
 def test_every_benchmarked_page_renders_for_its_user(client):
     """Every page ``make bench`` measures answers 200 to the person who looks at it (staff

@@ -205,10 +205,10 @@ def _get_with_queries(client, url, django_assert_num_queries, count):
 
 
 # Session, user, memberships, MFA; the study, its regions and the filter's; waves, their
-# instruments and subscales; response counts; scored invitations; the scoring plan (items,
-# subscales) per instrument version; answers; when the next invitation opens (how long the
-# figures are cached).
-RESULTS_PAGE_QUERIES = 16
+# instruments and subscales; response counts; scored invitations; the scoring plans' items
+# (all versions at once; their subscales come with the waves); answers; when the next
+# invitation opens (how long the figures are cached).
+RESULTS_PAGE_QUERIES = 15
 # From the cache: session, user, memberships, MFA; the study.
 CACHED_RESULTS_PAGE_QUERIES = 5
 
