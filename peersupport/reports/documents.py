@@ -24,6 +24,10 @@ PDF_VARIANT = "pdf/ua-1"
 GENERATED_AT_FORMAT = "j F Y H:i"
 # Excel refuses sheet names over 31 characters and these: []:*?/\
 SHEET_NAME_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+# A chart's tooltips (its own title, each bar's value) help on a page, not in the PDF: no
+# viewer shows them, the <img> carries the chart's alternative text, and each one is a node
+# WeasyPrint's SVG renderer walks. The charts escape their text, so a title holds no tag.
+SVG_TITLE = re.compile(r"<title>[^<]*</title>")
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ def render_report(
             for block in content.blocks:
                 if isinstance(block, ReportChart):
                     name = f"chart-{len(generated) + 1}.svg"
-                    generated[name] = (block.svg.encode(), "image/svg+xml")
+                    generated[name] = (SVG_TITLE.sub("", block.svg).encode(), "image/svg+xml")
                     blocks.append({"chart": block, "src": f"generated:{name}"})
                 else:
                     blocks.append({"table": block})
