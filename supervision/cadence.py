@@ -156,8 +156,12 @@ def _participants(region_ids, months: list[dt.date], *, active_now: bool):
     people = Participant.objects.filter(
         pk__in=(placements.active() if active_now else placements).values("participant_id")
     )
-    return people.order_by("full_name", "pk").prefetch_related(
-        Prefetch("placements", queryset=placements, to_attr="cadence_placements")
+    # Only what a row shows: the cadence cache keeps these rows, and nothing else about the
+    # person (e-mail, phone, motivation) belongs there.
+    return (
+        people.only("pk", "full_name", "region_id")
+        .order_by("full_name", "pk")
+        .prefetch_related(Prefetch("placements", queryset=placements, to_attr="cadence_placements"))
     )
 
 
