@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from peersupport.accounts.models import Role
 from peersupport.todo import ITEMS_SHOWN, TodoItem, TodoKind, TodoPage, register_todo
 
-from .cadence import CellState, cadence_rows
+from .cadence import CellState
+from .cadence_cache import cached_grid
 from .models import AttendanceStatus, SessionStatus
 from .permissions import own_attendances, sessions_led_by
 
@@ -36,7 +37,9 @@ def supervision_shortfalls(user, region_ids, today) -> TodoPage:
     and why (absent, cancelled, none or too few planned); the reasons are put into words
     only for those the home page shows."""
     now = timezone.now()
-    rows = cadence_rows(region_ids, [today.replace(day=1)], now=now)
+    # Through the cadence cache, as the cadence page: the aggregate over a large region's
+    # attendance is most of the home page's cost otherwise.
+    rows, _trend = cached_grid(region_ids, [today.replace(day=1)], now)
     short = [row for row in rows if row.current.state == CellState.SHORT]
     url = reverse("supervision:cadence")
     return TodoPage(
