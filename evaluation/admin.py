@@ -138,7 +138,7 @@ class ItemAdmin(ReadOnlyModelAdmin):
     list_display = ["key", "version", "position", "page", "kind", "subscale", "reverse"]
     list_filter = ["kind", "reverse", "required", "version__instrument"]
     search_fields = ["key", "text_sv", "text_en", "version__instrument__key"]
-    list_select_related = ["version__instrument", "subscale"]
+    list_select_related = ["version__instrument", "subscale__version__instrument"]
 
 
 # Studies and waves ------------------------------------------------------------------------

@@ -154,11 +154,15 @@ class JoinedRowsInline(admin.TabularInline):
     costs the same queries for one row as for a hundred."""
 
     select_related: tuple[str, ...] = ()
+    # Many-to-many fields each row's form shows (a filter_horizontal's chosen options).
+    prefetch_related: tuple[str, ...] = ()
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         # An empty select_related() would join every foreign key.
-        return queryset.select_related(*self.select_related) if self.select_related else queryset
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return queryset.prefetch_related(*self.prefetch_related)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, JoinedRowsInline):

@@ -74,6 +74,7 @@ class TemplateDayInline(AuditedInline):
     model = TemplateDay
     filter_horizontal = ["modules"]
     select_related = ("template",)
+    prefetch_related = ("modules",)
 
 
 @admin.register(CourseTemplate)
@@ -139,7 +140,12 @@ class AttendanceAdmin(ReadOnlyModelAdmin):
     list_display = ["enrolment", "session", "status", "reason", "recorded_by", "recorded_at"]
     list_filter = ["status", "session__cohort"]
     search_fields = ["enrolment__participant__full_name", "reason"]
-    list_select_related = ["enrolment__participant", "session__cohort", "recorded_by"]
+    list_select_related = [
+        "enrolment__participant",
+        "enrolment__cohort",
+        "session__cohort",
+        "recorded_by",
+    ]
     raw_id_fields = ["enrolment", "session", "recorded_by"]
 
 
@@ -172,7 +178,9 @@ class EventInvitationAdmin(ReadOnlyModelAdmin):
     list_display = ["participant", "event", "invited_at", "attended"]
     list_filter = ["attended", "event__kind", "event__region"]
     search_fields = ["participant__full_name", "event__title"]
-    list_select_related = ["participant", "event"]
+    # The audit of the rows read names each one's data subject: the participant, or the
+    # invited account.
+    list_select_related = ["participant", "event", "user"]
     raw_id_fields = ["participant", "event"]
 
 

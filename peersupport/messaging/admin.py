@@ -16,6 +16,7 @@ class MessageAdmin(admin.ModelAdmin):
     list_filter = ["audience", "region", "created_at"]
     search_fields = ["subject", "group_name", "author__email", "author__full_name"]
     raw_id_fields = ["author"]
+    list_select_related = ["author", "region"]
     date_hierarchy = "created_at"
     inlines = [MessageRecipientInline]
 
@@ -26,3 +27,4 @@ class MessageRecipientAdmin(admin.ModelAdmin):
     list_filter = ["language", "read_at"]
     search_fields = ["message__subject", "user__email", "user__full_name", "email", "name"]
     raw_id_fields = ["message", "user"]
+    list_select_related = ["message", "user"]
