@@ -200,17 +200,6 @@ def log_in(email: str) -> Client:
     return client
 
 
-# The admin's delete confirmation lists every object the delete would take with it, each by
-# its ``__str__``, through Django's deletion collector: that page reads related rows one by
-# one by design, and it is a page of the admin alone, never of a role's daily work.
-@pytest.mark.zeal_ignore(
-    allowlist=[
-        {"model": "accounts.Membership", "field": "user"},
-        {"model": "accounts.User", "field": "get()"},
-        {"model": "evaluation.Invitation", "field": "wave"},
-        {"model": "workplaces.Placement", "field": "participant"},
-    ]
-)
 @pytest.mark.django_db
 def test_every_demo_user_follows_every_link_without_a_server_error(seeded_demo, settings, capsys):
     """Each demo login (from the demo module, so new demo people are crawled too) signs in

@@ -1,13 +1,18 @@
 from django.contrib import admin
 
+from peersupport.admin import JoinedRowsInline
+
 from .models import Message, MessageRecipient
 
 
-class MessageRecipientInline(admin.TabularInline):
+class MessageRecipientInline(JoinedRowsInline):
+    """Who a message went to: a record of what was sent, shown, not edited (a raw-id
+    widget would look each recipient up on its own)."""
+
     model = MessageRecipient
     extra = 0
-    raw_id_fields = ["user"]
-    readonly_fields = ["read_at"]
+    readonly_fields = ["user", "read_at"]
+    select_related = ("message", "user")
 
 
 @admin.register(Message)

@@ -45,7 +45,7 @@ def test_a_name_in_a_reflection_is_warned_and_confirmed_on_a_phone(
     page.locator("#id_reflection").fill(typed)
     page.locator("main form[method='post'] [type='submit']").last.click()
 
-    expect(page.locator("#error_1_id_reflection")).to_contain_text("Sten")
+    expect(page.locator("#id_reflection_error")).to_contain_text("Sten")
     expect(page.locator("#id_reflection")).to_have_value(typed)
     checkbox = page.locator("input[name='reflection_not_a_name'][value='Sten']")
     expect(checkbox).to_be_visible()

@@ -151,7 +151,7 @@ def test_workplace_from_registration_to_first_logged_session(
     for refused in ("ring mig på 070-123 45 67", "19850312-1234"):
         reflection.fill(refused)
         submit(peer_page)
-        expect(peer_page.locator("#error_1_id_reflection")).to_have_text(guard_message(refused))
+        expect(peer_page.locator("#id_reflection_error")).to_have_text(guard_message(refused))
         expect(reflection).to_have_attribute("aria-invalid", "true")
         expect(reflection).to_have_value(refused)
         expect(peer_page.locator("#id_minutes_1")).to_be_checked()

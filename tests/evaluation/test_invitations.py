@@ -14,6 +14,7 @@ from evaluation.actions.reminders import pending_survey_notifications
 from evaluation.anchors import (
     STOCKHOLM,
     Focus,
+    at_opening_time,
     open_anonymous_windows,
     readiness_met_on,
 )
@@ -49,7 +50,8 @@ def test_enrolling_a_trainee_invites_them_to_the_baseline_with_its_emails(
     coordinator, stockholm, cohort, instrument
 ):
     """The real enrol action makes the baseline invitation at once, in the trainee's
-    language, with the e-mail due now and reminders a week apart within the window."""
+    language, with the e-mail due when its window opens – at once in the day, at eight in the
+    morning when enrolled at night – and reminders a week apart within the window."""
     wave = make_wave(
         make_study(regions=[stockholm]),
         [instrument],
@@ -67,7 +69,7 @@ def test_enrolling_a_trainee_invites_them_to_the_baseline_with_its_emails(
     assert invitation.region == stockholm
     assert invitation.language == "en"
     assert invitation.status == InvitationStatus.PENDING
-    assert invitation.opens_at <= timezone.now()
+    assert invitation.opens_at <= max(timezone.now(), at_opening_time(timezone.localdate()))
     assert invitation.closes_at == invitation.opens_at + dt.timedelta(days=30)
     emails = pending_survey_notifications(Invitation.objects.all()).order_by("due_at")
     assert [(n.kind, n.occurrence, n.due_at, n.recipient) for n in emails] == [
@@ -319,7 +321,7 @@ def test_anonymous_waves_get_no_invitations_but_open_windows_for_slips(
     coordinator, unit_manager, stockholm, placed, instrument
 ):
     """Staff and service-user waves make no personal invitations; the slip printer learns
-    which of them are open at the workplace now."""
+    which of them are open at the workplace today (from eight in the morning)."""
     study = make_study(regions=[stockholm])
     staff_ready = make_wave(
         study,
@@ -355,8 +357,9 @@ def test_anonymous_waves_get_no_invitations_but_open_windows_for_slips(
     windows = open_anonymous_windows(placed.workplace)
 
     assert [wave for wave, _opens, _closes in windows] == [staff_ready, users_now, custom]
+    today_from_eight = max(timezone.now(), at_opening_time(timezone.localdate()))
     for _wave, opens_at, closes_at in windows:
-        assert opens_at <= timezone.now() < closes_at
+        assert opens_at <= today_from_eight < closes_at
 
 
 def test_the_fast_path_invites_only_the_one_respondent(coordinator, stockholm, cohort, instrument):

@@ -151,10 +151,16 @@ def test_enrolling_sends_the_baseline_through_the_worker_and_no_reminder_follows
     celery_worker_process,  # noqa: F811
     coordinator,
     stockholm,
+    monkeypatch,
 ):
     """Enrolment queues the baseline e-mail and the worker sends it; once the trainee has
     answered, a dispatch 60 days later sends nothing more."""
+    from evaluation import anchors
     from tests.programmes.course_state import default_template
+
+    # Windows open at eight in the morning; from midnight here, so that the survey can be
+    # answered at once whatever the hour the test runs.
+    monkeypatch.setattr(anchors, "OPENING_TIME", dt.time(0, 0))
 
     default_template()
     wave = one_page_survey(stockholm, max_reminders=3, reminder_interval_days=7)
