@@ -502,7 +502,8 @@ def test_coordinator_list_counts_only_as_far_as_it_needs(
 ):
     """Past the counting cap the caption says "more than" and the pages go on one at a time;
     under it the count is exact."""
-    from workplaces.views import paging, sessions
+    from peersupport import paging
+    from workplaces.views import sessions
 
     monkeypatch.setattr(paging, "COUNT_CAP", 4)
     monkeypatch.setattr(sessions, "PAGE_SIZE", 2)

@@ -17,6 +17,7 @@ from peersupport.accounts.models import Role
 from peersupport.accounts.permissions import role_required
 from peersupport.accounts.scoping import has_role
 from peersupport.forms import add_action_error, record_name_confirmations
+from peersupport.paging import url_by_pk
 from programmes.permissions import participants_visible_to
 
 from .. import actions
@@ -35,7 +36,6 @@ from ..permissions import (
     reviews_visible_to,
     workplaces_visible_to,
 )
-from .paging import url_by_pk
 
 PAGE_SIZE = 50
 # The review list also shows follow-ups falling due within this many days.

@@ -24,6 +24,7 @@ from peersupport.accounts.scoping import has_role
 from peersupport.audit.actions import record_event, record_reads
 from peersupport.audit.models import AuditAction
 from peersupport.forms import add_action_error, record_name_confirmations
+from peersupport.paging import CappedPaginator, url_by_pk
 from programmes.models import Participant
 
 from ..actions import can_edit_support_session, log_support_session, update_support_session
@@ -37,7 +38,6 @@ from ..permissions import (
     support_sessions_visible_to,
     workplaces_visible_to,
 )
-from .paging import CappedPaginator, url_by_pk
 
 PAGE_SIZE = 50
 # What a row of the coordinator's list and its audit entry read; nothing else is fetched.
