@@ -21,10 +21,7 @@ page is exactly what the viewer would have been shown.
 from __future__ import annotations
 
 import hashlib
-import uuid
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -32,36 +29,23 @@ from django.utils.translation import get_language
 
 from peersupport import smallnumbers
 from peersupport.accounts.models import User
+from peersupport.cacheversion import CacheVersion
 
 from .permissions import invitations_for_results, result_region_ids
 
-VERSION_KEY = "evaluation:results-version"
+VERSION = CacheVersion("evaluation:results-version")
 LONGEST_SECONDS = 3600
-
-
-def results_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Never set, or evicted: a new token, so nothing cached before is read again.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def _replace_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def results_changed(**_signal) -> None:
     """Something the results are made of changed: no cached page is read again."""
-    _replace_version()
-    transaction.on_commit(_replace_version)
+    VERSION.replace()
 
 
 def page_key(user: User, study_id: int, region_id: int | None) -> str:
     scope = result_region_ids(user)
     parts = [
-        results_version(),
+        VERSION.current(),
         study_id,
         "all" if scope is None else sorted(scope),
         region_id,

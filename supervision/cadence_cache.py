@@ -20,41 +20,27 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from peersupport.cacheversion import CacheVersion
+
 from .cadence import MonthTrend, Row, cadence_rows_until, trend
 
-VERSION_KEY = "supervision:cadence-version"
+VERSION = CacheVersion("supervision:cadence-version")
 LONGEST_SECONDS = 3600
-
-
-def cadence_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Never set, or evicted: a new token, so nothing cached before is read again.
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def _replace_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def cadence_changed(**_signal) -> None:
     """Something the grid is made of changed: no cached grid is read again."""
-    _replace_version()
-    transaction.on_commit(_replace_version)
+    VERSION.replace()
 
 
 def _key(region_ids, months: list[dt.date], now: dt.datetime) -> str:
     parts = [
-        cadence_version(),
+        VERSION.current(),
         sorted(region_ids),
         [f"{month:%Y-%m}" for month in months],
         timezone.localdate(now).isoformat(),
